@@ -1,0 +1,590 @@
+"""Index: the corpus in an embedded SQLite database with FTS5, kept up to date incrementally.
+
+- A file whose size, mtime and content hash are unchanged is not read again.
+- A changed file is replaced in one transaction; a deleted file disappears with its documents.
+- The schema is versioned: numbered migrations are applied on open.
+- One writer at a time (a lock file beside the database); readers are never blocked (WAL).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .dates import PartialDate
+from .errors import InputError, StoreBusyError, StoreError
+from .lexicon import Aliases, fold
+from .load import Discovery, discover, file_hash, load_aliases, read_file
+from .models import CorpusSummary, Document, Part, Provenance, Sentence
+from .segment import Segmenter
+
+# Bump when segmentation changes what is stored: every file is then read again.
+SEGMENTER_VERSION = "1"
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+    CREATE TABLE files (
+        path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
+        documents INTEGER NOT NULL DEFAULT 0, errors TEXT NOT NULL DEFAULT '[]',
+        conflicts INTEGER NOT NULL DEFAULT 0, indexed_at TEXT);
+    CREATE TABLE documents (
+        rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, file TEXT NOT NULL,
+        provenance TEXT NOT NULL, date TEXT, date_precision TEXT, date_start TEXT, date_end TEXT,
+        author TEXT, author_key TEXT, recipients TEXT, kind TEXT, source TEXT, url TEXT,
+        lang TEXT, title TEXT, text TEXT NOT NULL, translations TEXT, parts TEXT,
+        in_reply_to TEXT, note TEXT, content_hash TEXT NOT NULL);
+    CREATE INDEX documents_file ON documents(file);
+    CREATE TABLE doc_sources (
+        doc_rowid INTEGER NOT NULL REFERENCES documents(rowid) ON DELETE CASCADE,
+        file TEXT NOT NULL, provenance TEXT NOT NULL, PRIMARY KEY (doc_rowid, file, provenance));
+    CREATE INDEX doc_sources_file ON doc_sources(file);
+    CREATE TABLE sentences (
+        id INTEGER PRIMARY KEY, doc_rowid INTEGER NOT NULL REFERENCES documents(rowid) ON DELETE CASCADE,
+        field TEXT NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
+        lang TEXT, author TEXT, author_key TEXT, date TEXT, date_precision TEXT,
+        quoted INTEGER NOT NULL DEFAULT 0, quote_ref TEXT, norm_hash TEXT NOT NULL,
+        terms TEXT NOT NULL);
+    CREATE INDEX sentences_doc ON sentences(doc_rowid);
+    CREATE INDEX sentences_norm ON sentences(norm_hash);
+    CREATE INDEX sentences_author ON sentences(author_key);
+    CREATE VIRTUAL TABLE sentence_fts USING fts5(
+        terms, content='sentences', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+    CREATE VIRTUAL TABLE sentence_vocab USING fts5vocab(sentence_fts, 'row');
+    CREATE TABLE entities (
+        sentence_id INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
+        canonical TEXT NOT NULL, text TEXT NOT NULL);
+    CREATE INDEX entities_sentence ON entities(sentence_id);
+    CREATE INDEX entities_canonical ON entities(canonical);
+    CREATE TABLE sentence_dates (
+        sentence_id INTEGER NOT NULL REFERENCES sentences(id) ON DELETE CASCADE, date TEXT NOT NULL);
+    CREATE INDEX sentence_dates_sentence ON sentence_dates(sentence_id);
+    CREATE TABLE analyses (key TEXT PRIMARY KEY, data TEXT NOT NULL);
+    """,
+]
+
+
+def default_db_path(corpus: Path) -> Path:
+    from .config import INDEX_DIRNAME, INDEX_FILENAME
+
+    return Path(corpus) / INDEX_DIRNAME / INDEX_FILENAME
+
+
+def normalized_hash(text: str) -> str:
+    """Same words, same hash: quoted copies match their original whatever the wrapping."""
+    words = re.findall(r"\w+", fold(text))
+    return hashlib.sha1(" ".join(words).encode()).hexdigest()[:20]
+
+
+@dataclass
+class IndexReport:
+    """What an index run did."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    documents: int = 0
+    sentences: int = 0
+    errors: list[InputError] = field(default_factory=list)
+    seconds: float = 0.0
+    rebuilt: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+class Store:
+    """The index database. Open with `Store.open(path)`; use as a context manager."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path):
+        self.db = connection
+        self.path = path
+        self._lock_file = None
+
+    # --- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True) -> Store:
+        path = Path(path)
+        if not path.exists() and not create:
+            raise StoreError(f"no index at {path}", hint="Run `factcheck index CORPUS` first.")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, timeout=30, isolation_level=None,
+                                         check_same_thread=False)
+            connection.row_factory = sqlite3.Row
+            connection.execute("PRAGMA foreign_keys = ON")
+            with contextlib.suppress(sqlite3.OperationalError):
+                connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            store = cls(connection, path)
+            store._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the index {path}: {exc}",
+                             hint=_store_hint(exc)) from None
+        except OSError as exc:
+            raise StoreError(f"cannot create the index {path}: {exc.strerror or exc}") from None
+        return store
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"the index {self.path} was written by a newer factcheck "
+                             f"(schema {version}, this one knows {len(MIGRATIONS)})",
+                             hint="Upgrade factcheck, or delete the index to rebuild it.")
+        for number in range(version, len(MIGRATIONS)):
+            with self.transaction():
+                for statement in _statements(MIGRATIONS[number]):
+                    self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number + 1}")
+
+    def close(self) -> None:
+        self.unlock()
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self):
+        """All or nothing: an interrupted write leaves the previous state."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def lock(self, wait: float = 0.0) -> None:
+        """Take the writer's lock, waiting up to `wait` seconds for another run."""
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        handle = open(lock_path, "a+")
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    handle.close()
+                    raise StoreError(f"cannot lock the index {self.path}: {exc}") from None
+                if time.monotonic() >= deadline:
+                    handle.close()
+                    raise StoreBusyError(f"another factcheck run is writing the index {self.path}")
+                time.sleep(0.2)
+        self._lock_file = handle
+
+    def unlock(self) -> None:
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+            self._lock_file.close()
+            self._lock_file = None
+
+    # --- meta ---------------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                        "SET value = excluded.value", (key, value))
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def known_files(self) -> dict[str, sqlite3.Row]:
+        return {row["path"]: row for row in self.db.execute("SELECT * FROM files")}
+
+    def remove_file(self, relpath: str) -> None:
+        """Forget a file: its documents go unless another file holds them too."""
+        self.db.execute("DELETE FROM doc_sources WHERE file = ?", (relpath,))
+        orphans = [r[0] for r in self.db.execute(
+            "SELECT rowid FROM documents d WHERE NOT EXISTS "
+            "(SELECT 1 FROM doc_sources s WHERE s.doc_rowid = d.rowid)")]
+        for chunk in _chunks(orphans, 500):
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(
+                "INSERT INTO sentence_fts(sentence_fts, rowid, terms) SELECT 'delete', id, terms "
+                f"FROM sentences WHERE doc_rowid IN ({marks})", chunk)
+            self.db.execute(f"DELETE FROM documents WHERE rowid IN ({marks})", chunk)
+        # Documents still held by another file keep their row but should now name that file.
+        self.db.execute(
+            "UPDATE documents SET file = (SELECT file FROM doc_sources s WHERE s.doc_rowid = "
+            "documents.rowid ORDER BY file LIMIT 1), provenance = (SELECT provenance FROM "
+            "doc_sources s WHERE s.doc_rowid = documents.rowid ORDER BY file LIMIT 1) WHERE file = ?",
+            (relpath,))
+        self.db.execute("DELETE FROM files WHERE path = ?", (relpath,))
+
+    def add_document(self, document: Document, sentences: list[Sentence], aliases: Aliases,
+                     content_hash: str) -> str | None:
+        """Insert a document and its sentences; returns a reason if it was not added."""
+        existing = self.db.execute("SELECT rowid, content_hash, provenance FROM documents "
+                                   "WHERE id = ?", (document.id,)).fetchone()
+        provenance = str(document.provenance)
+        if existing is not None:
+            if existing["content_hash"] == content_hash:
+                self.db.execute("INSERT OR IGNORE INTO doc_sources VALUES (?, ?, ?)",
+                                (existing["rowid"], document.provenance.file, provenance))
+                return None
+            return (f"duplicate id {document.id!r} with different content "
+                    f"(first loaded from {existing['provenance']}); skipped")
+        d = document
+        cursor = self.db.execute(
+            "INSERT INTO documents (id, file, provenance, date, date_precision, date_start, "
+            "date_end, author, author_key, recipients, kind, source, url, lang, title, text, "
+            "translations, parts, in_reply_to, note, content_hash) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (d.id, d.provenance.file, provenance, _iso(d.date), d.date.precision if d.date else None,
+             d.date.start.isoformat() if d.date else None, d.date.end.isoformat() if d.date else None,
+             d.author, _key(aliases.canonical(d.author)), json.dumps(list(d.recipients)), d.kind,
+             d.source, d.url, sentences[0].lang if sentences else d.lang, d.title, d.text,
+             json.dumps(dict(d.translations), ensure_ascii=False),
+             json.dumps([_part_json(p) for p in d.parts]), d.in_reply_to, d.note, content_hash))
+        doc_rowid = cursor.lastrowid
+        self.db.execute("INSERT INTO doc_sources VALUES (?, ?, ?)",
+                        (doc_rowid, d.provenance.file, provenance))
+        for s in sentences:
+            terms = " ".join(s.lemmas)
+            cursor = self.db.execute(
+                "INSERT INTO sentences (doc_rowid, field, start, end, text, lang, author, "
+                "author_key, date, date_precision, quoted, quote_ref, norm_hash, terms) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (doc_rowid, s.field, s.start, s.end, s.text, s.lang, s.author,
+                 _key(aliases.canonical(s.author)), _iso(s.date),
+                 s.date.precision if s.date else None, int(s.quoted), s.quote_ref,
+                 normalized_hash(s.text), terms))
+            sentence_id = cursor.lastrowid
+            self.db.execute("INSERT INTO sentence_fts(rowid, terms) VALUES (?, ?)",
+                            (sentence_id, terms))
+            if s.entities:
+                self.db.executemany("INSERT INTO entities VALUES (?, ?, ?)",
+                                    [(sentence_id, c, t) for c, t in s.entities])
+            if s.dates:
+                self.db.executemany("INSERT INTO sentence_dates VALUES (?, ?)",
+                                    [(sentence_id, iso) for iso in s.dates])
+        return None
+
+    def record_file(self, relpath: str, sha: str, size: int, mtime_ns: int, documents: int,
+                    errors: list[InputError], conflicts: bool) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, datetime('now'))",
+            (relpath, sha, size, mtime_ns, documents,
+             json.dumps([{"line": e.line, "message": e.reason} for e in errors]), int(conflicts)))
+
+    def clear(self) -> None:
+        for table in ("sentence_dates", "entities", "sentences", "doc_sources", "documents", "files"):
+            self.db.execute(f"DELETE FROM {table}")
+        self.db.execute("INSERT INTO sentence_fts(sentence_fts) VALUES ('delete-all')")
+
+    # --- analysis cache (see Segmenter.analyze) ----------------------------------------------
+
+    def get_analyses(self, keys: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in _chunks(keys, 500):
+            marks = ",".join("?" * len(chunk))
+            found.update(self.db.execute(
+                f"SELECT key, data FROM analyses WHERE key IN ({marks})", chunk).fetchall())
+        return found
+
+    def put_analyses(self, items: dict[str, str]) -> None:
+        # A failed cache write must never fail a check: the cache is only an optimisation.
+        with contextlib.suppress(sqlite3.OperationalError):
+            self.db.executemany("INSERT OR IGNORE INTO analyses VALUES (?, ?)", items.items())
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def search(self, match: str, limit: int, *, authors: Iterable[str] = ()) -> list[sqlite3.Row]:
+        """Sentences matching an FTS5 expression, best BM25 first.
+
+        Quoted copies are left out when the quoted message is itself in the corpus: the
+        original is the evidence, with its own author and date.
+        """
+        author_keys = [a for a in authors if a]
+        author_filter = ""
+        if author_keys:
+            author_filter = f" AND s.author_key IN ({','.join('?' * len(author_keys))})"
+        try:
+            return self.db.execute(
+                "SELECT s.id, s.doc_rowid, s.field, s.start, s.end, s.text, s.lang, s.author, "
+                "s.author_key, s.date, s.date_precision, s.quoted, s.quote_ref, s.terms, "
+                "bm25(sentence_fts) AS bm25 FROM sentence_fts JOIN sentences s ON s.id = "
+                "sentence_fts.rowid WHERE sentence_fts MATCH ?" + author_filter +
+                " AND NOT (s.quoted AND (EXISTS (SELECT 1 FROM sentences o WHERE o.norm_hash = "
+                "s.norm_hash AND o.quoted = 0) OR (s.quote_ref IS NOT NULL AND EXISTS "
+                "(SELECT 1 FROM documents d WHERE d.id = s.quote_ref)))) "
+                "ORDER BY bm25 LIMIT ?", (match, *author_keys, limit)).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "fts5" in str(exc) or "syntax" in str(exc):
+                return []
+            raise
+
+    def sentence_count(self) -> int:
+        cached = self.meta("sentence_count")
+        if cached is not None:
+            return int(cached)
+        return self.db.execute("SELECT count(*) FROM sentences").fetchone()[0]
+
+    def term_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
+        """In how many sentences each term occurs (terms as indexed: folded lemmas)."""
+        found: dict[str, int] = {}
+        for term in dict.fromkeys(terms):
+            row = self.db.execute("SELECT doc FROM sentence_vocab WHERE term = ?", (term,)).fetchone()
+            found[term] = row[0] if row else 0
+        return found
+
+    def documents_by_rowid(self, rowids: Iterable[int]) -> dict[int, sqlite3.Row]:
+        found: dict[int, sqlite3.Row] = {}
+        for chunk in _chunks(list(set(rowids)), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                    "SELECT rowid, id, file, provenance, date, date_precision, author, author_key, "
+                    "kind, source, url, lang, title, in_reply_to "
+                    f"FROM documents WHERE rowid IN ({marks})", chunk):
+                found[row["rowid"]] = row
+        return found
+
+    def document(self, doc_id: str) -> Document | None:
+        row = self.db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return _document(row) if row else None
+
+    def iter_documents(self) -> Iterator[Document]:
+        for row in self.db.execute("SELECT * FROM documents ORDER BY date_start, id"):
+            yield _document(row)
+
+    def author_timeline(self) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT id, date, date_precision, author, author_key, kind, title FROM documents "
+            "WHERE date IS NOT NULL ORDER BY date_start").fetchall()
+
+    def summary(self, skipped: Iterable[str] = ()) -> CorpusSummary:
+        db = self.db
+        documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        sentences = db.execute("SELECT count(*) FROM sentences").fetchone()[0]
+        languages = dict(db.execute(
+            "SELECT coalesce(lang, '?'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC"))
+        first, last = db.execute("SELECT min(date_start), max(date_end) FROM documents").fetchone()
+        first_doc = db.execute("SELECT date FROM documents WHERE date IS NOT NULL "
+                               "ORDER BY date_start LIMIT 1").fetchone()
+        last_doc = db.execute("SELECT date FROM documents WHERE date IS NOT NULL "
+                              "ORDER BY date_end DESC LIMIT 1").fetchone()
+        undated = db.execute("SELECT count(*) FROM documents WHERE date IS NULL").fetchone()[0]
+        unattributed = db.execute("SELECT count(*) FROM documents WHERE author IS NULL").fetchone()[0]
+        errors: list[str] = []
+        files = 0
+        for row in db.execute("SELECT path, errors FROM files ORDER BY path"):
+            files += 1
+            for error in json.loads(row["errors"]):
+                where = f"{row['path']}:{error['line']}" if error.get("line") else row["path"]
+                errors.append(f"{where}: {error['message']}")
+        return CorpusSummary(
+            documents=documents, sentences=sentences, languages=languages,
+            first_date=first_doc[0] if first_doc else None,
+            last_date=last_doc[0] if last_doc else None, undated=undated,
+            unattributed=unattributed, files=files, errors=tuple(errors),
+            skipped=tuple(skipped) or tuple(json.loads(self.meta("skipped") or "[]")),
+            corpus_hash=self.meta("corpus_hash"))
+
+
+# --- the index run ---------------------------------------------------------------------------
+
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None, *,
+                 progress: ProgressCallback | None = None, wait: float = 0.0) -> IndexReport:
+    """Bring the index up to date with the corpus folder. Unchanged files cost a stat."""
+    started = time.perf_counter()
+    corpus = Path(corpus)
+    report = IndexReport()
+    aliases = Aliases(load_aliases(corpus))
+    segmenter = segmenter or Segmenter(aliases=aliases)
+    segmenter.aliases = aliases
+    discovery = discover(corpus)
+    store.lock(wait)
+    try:
+        config = json.dumps({"aliases": aliases.digest(), "segmenter": SEGMENTER_VERSION,
+                             "languages": list(segmenter.settings.languages)})
+        if store.meta("config") != config:
+            if store.meta("config") is not None:
+                report.rebuilt = True
+            with store.transaction():
+                store.clear()
+                store.set_meta("config", config)
+        known = store.known_files()
+        present = {f.relpath for f in discovery.files}
+        todo = []
+        for item in discovery.files:
+            stat = item.path.stat()
+            row = known.get(item.relpath)
+            if row is not None and row["size"] == stat.st_size and row["mtime_ns"] == stat.st_mtime_ns:
+                report.unchanged += 1
+                continue
+            sha = file_hash(item.path)
+            if row is not None and row["sha256"] == sha:
+                with store.transaction():
+                    store.db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
+                                     (stat.st_size, stat.st_mtime_ns, item.relpath))
+                report.unchanged += 1
+                continue
+            todo.append((item, sha, stat))
+        removed = sorted(set(known) - present)
+        for relpath in removed:
+            with store.transaction():
+                store.remove_file(relpath)
+            report.removed.append(relpath)
+        if todo or removed:
+            # A file skipped earlier for a clashing id may load now that the other one changed.
+            retry = {r["path"] for r in known.values() if r["conflicts"] and r["path"] in present}
+            queued = {item.relpath for item, _, _ in todo}
+            for item in discovery.files:
+                if item.relpath in retry and item.relpath not in queued:
+                    stat = item.path.stat()
+                    todo.append((item, file_hash(item.path), stat))
+        for number, (item, sha, stat) in enumerate(todo, start=1):
+            if progress:
+                progress(item.relpath, number, len(todo))
+            _index_file(store, segmenter, aliases, item, sha, stat, known, report)
+        with store.transaction():
+            store.set_meta("skipped", json.dumps([f"{s.relpath}: {s.reason}" for s in discovery.skipped]))
+            store.set_meta("corpus_hash", _corpus_hash(store, aliases))
+            store.set_meta("sentence_count",
+                           str(store.db.execute("SELECT count(*) FROM sentences").fetchone()[0]))
+    finally:
+        store.unlock()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _index_file(store: Store, segmenter: Segmenter, aliases: Aliases, item, sha: str, stat,
+                known: dict, report: IndexReport) -> None:
+    errors: list[InputError] = []
+    documents = sentences = 0
+    conflicts = False
+
+    def documents_only() -> Iterator[Document]:
+        for result in read_file(item):
+            if isinstance(result, InputError):
+                errors.append(result)
+            else:
+                yield result
+
+    try:
+        with store.transaction():
+            store.remove_file(item.relpath)
+            for document, doc_sentences in segmenter.segment(documents_only()):
+                reason = store.add_document(document, doc_sentences, aliases,
+                                            _content_hash(document))
+                if reason:
+                    conflicts = True
+                    errors.append(InputError(reason, path=item.relpath,
+                                             line=document.provenance.line))
+                    continue
+                documents += 1
+                sentences += len(doc_sentences)
+            store.record_file(item.relpath, sha, stat.st_size, stat.st_mtime_ns, documents,
+                              errors, conflicts)
+    except sqlite3.OperationalError as exc:
+        raise StoreError(f"cannot write the index {store.path}: {exc}", hint=_store_hint(exc)) from None
+    (report.updated if item.relpath in known else report.added).append(item.relpath)
+    report.documents += documents
+    report.sentences += sentences
+    report.errors.extend(errors)
+
+
+def _content_hash(document: Document) -> str:
+    payload = json.dumps([document.text, str(document.date), document.author,
+                          list(document.translations)], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _corpus_hash(store: Store, aliases: Aliases) -> str:
+    digest = hashlib.sha256(aliases.digest().encode())
+    for path, sha in store.db.execute("SELECT path, sha256 FROM files ORDER BY path"):
+        digest.update(f"{path}\0{sha}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+# --- rows back into values -------------------------------------------------------------------
+
+
+def row_date(iso: str | None, precision: str | None) -> PartialDate | None:
+    return PartialDate(iso, precision) if iso and precision else None
+
+
+def _document(row: sqlite3.Row) -> Document:
+    return Document(
+        id=row["id"], text=row["text"], provenance=_provenance(row["provenance"]),
+        date=row_date(row["date"], row["date_precision"]), author=row["author"],
+        recipients=tuple(json.loads(row["recipients"] or "[]")), kind=row["kind"],
+        source=row["source"], url=row["url"], lang=row["lang"], title=row["title"],
+        translations=tuple(sorted(json.loads(row["translations"] or "{}").items())),
+        parts=tuple(_part(p) for p in json.loads(row["parts"] or "[]")),
+        in_reply_to=row["in_reply_to"], note=row["note"])
+
+
+def _provenance(text: str) -> Provenance:
+    match = re.fullmatch(r"(?P<file>.+?)#(?P<message>\d+)(?: \(line (?P<line>\d+)\))?", text)
+    if match:
+        return Provenance(match["file"], int(match["line"]) if match["line"] else None,
+                          int(match["message"]))
+    match = re.fullmatch(r"(?P<file>.+):(?P<line>\d+)", text)
+    if match:
+        return Provenance(match["file"], int(match["line"]))
+    return Provenance(text)
+
+
+def _part_json(part: Part) -> list:
+    return [part.start, part.end, part.role, part.author,
+            [part.date.iso, part.date.precision] if part.date else None, part.quote_ref]
+
+
+def _part(raw: list) -> Part:
+    start, end, role, author, date, ref = raw
+    return Part(start, end, role, author, PartialDate(*date) if date else None, ref)
+
+
+def _iso(date: PartialDate | None) -> str | None:
+    return date.iso if date else None
+
+
+def _key(name: str | None) -> str | None:
+    return fold(name) if name else None
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";\n") if s.strip()]
+
+
+def _store_hint(exc: Exception) -> str | None:
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text:
+        return "The index is read-only: point --db at a writable path."
+    if "disk" in text and "full" in text:
+        return "The disk is full: free space or point --db elsewhere; the previous index is intact."
+    if "not a database" in text or "malformed" in text:
+        return "The file is not a factcheck index: delete it or point --db elsewhere."
+    return None

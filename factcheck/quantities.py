@@ -1,0 +1,116 @@
+"""Numbers, percentages, money and counts written in a sentence, with their units.
+
+"50 à 60 %", "$80 billion", "80 milliards de dollars", "only 12 of the 40": each becomes a
+`Quantity` that can be compared with another of the same unit.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from .lexicon import fold, load_data
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: float
+    high: float
+    unit: str | None
+    start: int
+    end: int
+    text: str
+    # The word counted, for bare numbers ("40 employees" -> "employees").
+    noun: str | None = None
+
+    def comparable(self, other: Quantity) -> bool:
+        if self.unit or other.unit:
+            return self.unit == other.unit
+        return bool(self.noun and other.noun and self.noun[:5] == other.noun[:5])
+
+    def agrees(self, other: Quantity, tolerance: float = 0.02) -> bool:
+        """Whether the two ranges meet, allowing for rounding."""
+        slack = tolerance * max(abs(self.high), abs(other.high), 1e-9)
+        return self.value - slack <= other.high and other.value - slack <= self.high
+
+
+@functools.cache
+def _patterns():
+    data = load_data("numbers.yaml")
+    words = {fold(w): float(v) for table in data["words"].values() for w, v in table.items()}
+    scales = {fold(w): float(v) for w, v in data["scales"].items()}
+    units = {fold(w): unit for unit, names in data["units"].items() for w in names}
+    alt = lambda items: "|".join(sorted((re.escape(i) for i in items), key=len, reverse=True))
+    number = rf"(?:\d+(?:[.,\u00a0\u202f ]\d{{3}})*(?:[.,]\d+)?|(?:{alt(words)})\b)"
+    symbol_units = [u for u in units if not u[0].isalpha()]
+    word_units = [u for u in units if u[0].isalpha()]
+    long_scales = [s for s in scales if len(s) > 1]
+    short_scales = [s for s in scales if len(s) == 1 or s in ("bn", "mn", "md", "mds")]
+    pattern = re.compile(
+        rf"(?P<prefix>(?:{alt(symbol_units)})\s?)?"
+        rf"(?<![\w.,])(?P<low>{number})"
+        rf"(?:\s*(?:-|–|to|à|a|and|et)\s*(?P<high>{number}))?"
+        rf"(?:(?P<glued>{alt(short_scales)})\b|\s+(?P<scale>{alt(long_scales)})\b)?"
+        rf"(?:\s*(?:de\s+|d'|of\s+)?(?P<unit>{alt(symbol_units)}|(?:{alt(word_units)})\b))?"
+        rf"(?:\s+(?:de\s+|d'|of\s+(?:the\s+)?)?(?P<noun>[^\W\d_]{{3,}}))?",
+        re.IGNORECASE)
+    return pattern, words, scales, units
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS as english
+    from spacy.lang.fr.stop_words import STOP_WORDS as french
+
+    return frozenset(fold(w) for w in english | french)
+
+
+def _number(text: str, words: dict[str, float]) -> float | None:
+    key = fold(text)
+    if key in words:
+        return words[key]
+    text = text.replace("\u00a0", " ").replace("\u202f", " ")
+    # "1,000", "1 000", "1.000": digit groups of three are thousands in every convention
+    # we read; anything else with a comma is a French decimal ("1,5").
+    if re.fullmatch(r"\d{1,3}([ ,.])\d{3}(?:\1\d{3})*", text):
+        return float(re.sub(r"[ ,.]", "", text))
+    try:
+        return float(text.replace(" ", "").replace(",", "."))
+    except ValueError:
+        return None
+
+
+def find_quantities(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Quantity]:
+    """Quantities in `text`; spans in `skip` (dates, typically) are not numbers."""
+    pattern, words, scales, units = _patterns()
+    found: list[Quantity] = []
+    for match in pattern.finditer(text):
+        start, end = match.span("low")
+        if match["prefix"]:
+            start = match.start("prefix")
+        if any(start < e and s < match.end() for s, e in skip):
+            continue
+        low = _number(match["low"], words)
+        if low is None:
+            continue
+        is_word = fold(match["low"]) in words
+        high = _number(match["high"], words) if match["high"] else low
+        scale_word = match["glued"] or match["scale"]
+        unit_word = match["unit"] or match["prefix"]
+        if is_word and not (scale_word or unit_word or match["noun"]):
+            continue
+        factor = scales.get(fold(scale_word), 1.0) if scale_word else 1.0
+        unit = units.get(fold(unit_word.strip())) if unit_word else None
+        noun = None if unit else (fold(match["noun"]) if match["noun"] else None)
+        if noun and (noun in scales or noun in words or noun in _stop_words()):
+            noun = None
+        stop = match.end("noun") if noun else match.end()
+        if not noun:
+            stop = max(match.end("low"), match.end("high") if match["high"] else 0,
+                       match.end("glued") if match["glued"] else 0,
+                       match.end("scale") if match["scale"] else 0,
+                       match.end("unit") if match["unit"] else 0)
+        value, top = sorted((low * factor, (high or low) * factor))
+        found.append(Quantity(value, top, unit, start, stop, text[start:stop], noun))
+    return found

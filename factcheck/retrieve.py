@@ -1,0 +1,162 @@
+"""Retrieve: read a claim, then pull candidate sentences for it from the full-text index.
+
+The query is the claim's content words (as indexed: lemmas and forms), widened with the
+other names of the entities it mentions (aliases.yaml) and with the opposite terms of its
+polar words, so that a sentence saying "for-profit" is found for a claim saying "non-profit".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from .dates import DateMention, PartialDate
+from .index import Store, row_date
+from .lexicon import Lexicon, Match, fold, lexicon
+from .models import Analysis, Claim
+from .segment import Segmenter
+
+
+@dataclass(frozen=True)
+class ClaimReading:
+    """What the later stages need to know about a claim, read once."""
+
+    claim: Claim
+    lang: str
+    light: Analysis
+    full: Analysis
+    lexicon: Lexicon
+    # Index terms of the claim's content words, and their weights (inverse document frequency).
+    terms: tuple[str, ...]
+    idf: dict[str, float]
+    entities: frozenset[str]  # canonical names
+    speaker: str | None  # canonical
+    # Who the claim reports the words or wishes of ("X wanted/said/proposed ..."), if anyone.
+    attitude_holder: str | None
+    qualifiers: tuple[str, ...]
+    dates: tuple[DateMention, ...]
+    polar: tuple[Match, ...]  # opposites-lexicon matches in the claim
+    alias_terms: tuple[tuple[str, ...], ...] = ()
+    opposite_terms: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def is_attitude(self) -> bool:
+        return self.attitude_holder is not None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence the index returned for a claim, with its document's details."""
+
+    sentence_id: int
+    doc_id: str
+    field: str
+    start: int
+    end: int
+    text: str
+    lang: str
+    author: str | None
+    author_key: str | None
+    date: PartialDate | None
+    quoted: bool
+    bm25: float
+    kind: str | None = None
+    source: str | None = None
+    url: str | None = None
+    title: str | None = None
+    doc_date: PartialDate | None = None
+    provenance: str | None = None
+    extras: dict = field(default_factory=dict, compare=False)
+
+
+def read_claim(claim: Claim, segmenter: Segmenter, store: Store | None = None) -> ClaimReading:
+    lang = segmenter.language(claim.text, claim.lang)
+    cache = store
+    light = segmenter.analyze([claim.text], lang, full=False, cache=cache)[0]
+    full = segmenter.analyze([claim.text], lang, full=True, cache=cache)[0]
+    lex = lexicon(lang)
+    terms = tuple(dict.fromkeys(
+        key for t in light.tokens if t.content for key in (fold(t.lemma), fold(t.text))))
+    entities = frozenset(e.canonical for e in full.entities
+                         if e.canonical and e.label in ("ALIAS", "PERSON", "ORG", "PER", "GPE", "LOC"))
+    aliases = segmenter.aliases
+    alias_terms: list[tuple[str, ...]] = []
+    for entity in entities:
+        for name in aliases.names(entity):
+            words = tuple(fold(w) for w in name.replace("-", " ").split() if w)
+            if words:
+                alias_terms.append(words)
+    polar = tuple(lex.opposites.find(light.keys))
+    opposite_terms = tuple(words for m in polar for words in lex.opposite_terms(m))
+    qualifiers = tuple(dict.fromkeys(m.value for m in lex.qualifiers.find(full.keys)))
+    idf = _idf(store, terms) if store is not None else {t: 1.0 for t in terms}
+    return ClaimReading(
+        claim=claim, lang=lang, light=light, full=full, lexicon=lex, terms=terms, idf=idf,
+        entities=entities, speaker=aliases.canonical(claim.speaker) if claim.speaker else None,
+        attitude_holder=_attitude_holder(full, lex), qualifiers=qualifiers, dates=full.dates,
+        polar=polar, alias_terms=tuple(dict.fromkeys(alias_terms)),
+        opposite_terms=tuple(dict.fromkeys(opposite_terms)))
+
+
+def _attitude_holder(analysis: Analysis, lex: Lexicon) -> str | None:
+    """The entity whose words or wishes the claim is about: the subject of an attitude verb."""
+    tokens = analysis.tokens
+    verbs = [i for i, t in enumerate(tokens)
+             if fold(t.lemma) in lex.attitude_verbs or fold(t.lemma) in lex.reporting_verbs
+             or fold(t.text) in lex.attitude_verbs]
+    if not verbs:
+        return None
+    entity_at = {i: e for e in analysis.entities for i in range(e.start, e.end)}
+    for v in verbs:
+        if analysis.parsed:
+            for i, t in enumerate(tokens):
+                if t.head == v and t.dep.startswith("nsubj") and i in entity_at:
+                    return entity_at[i].canonical
+                # "Musk's demand", "the proposal by Musk"
+                if t.head == v and t.dep in ("poss", "agent", "obl:agent") and i in entity_at:
+                    return entity_at[i].canonical
+        # Without a parse (or when the parse found no subject): the nearest entity before.
+        before = [entity_at[i] for i in range(max(0, v - 6), v) if i in entity_at]
+        if before:
+            return before[-1].canonical
+    return None
+
+
+def _idf(store: Store, terms: tuple[str, ...]) -> dict[str, float]:
+    """Inverse document frequency of each term among the indexed sentences."""
+    total = store.sentence_count()
+    frequencies = store.term_frequencies(terms)
+    return {t: math.log((total + 1) / (frequencies.get(t, 0) + 0.5)) for t in terms}
+
+
+def fts_query(groups: list[tuple[str, ...]]) -> str:
+    """An FTS5 OR-query of words and phrases, each quoted so no user text is syntax."""
+    parts = []
+    for words in groups:
+        words = tuple(w for w in words if w.strip())
+        if words:
+            parts.append('"' + " ".join(w.replace('"', '""') for w in words) + '"')
+    return " OR ".join(dict.fromkeys(parts))
+
+
+def retrieve(reading: ClaimReading, store: Store, *, limit: int,
+             authors: tuple[str, ...] = (), extra_terms: tuple[tuple[str, ...], ...] = ()) -> list[Candidate]:
+    """The best candidates for a claim by BM25, optionally only from some authors (keys)."""
+    groups = [(t,) for t in reading.terms] + list(reading.alias_terms) + \
+        list(reading.opposite_terms) + list(extra_terms)
+    query = fts_query(groups)
+    if not query:
+        return []
+    rows = store.search(query, limit, authors=authors)
+    documents = store.documents_by_rowid(r["doc_rowid"] for r in rows)
+    candidates = []
+    for row in rows:
+        doc = documents[row["doc_rowid"]]
+        candidates.append(Candidate(
+            sentence_id=row["id"], doc_id=doc["id"], field=row["field"], start=row["start"],
+            end=row["end"], text=row["text"], lang=row["lang"], author=row["author"],
+            author_key=row["author_key"], date=row_date(row["date"], row["date_precision"]),
+            quoted=bool(row["quoted"]), bm25=-row["bm25"], kind=doc["kind"], source=doc["source"],
+            url=doc["url"], title=doc["title"], doc_date=row_date(doc["date"], doc["date_precision"]),
+            provenance=doc["provenance"]))
+    return candidates

@@ -1,0 +1,106 @@
+"""Score: how relevant a candidate sentence is to a claim, 0-100.
+
+The scorer follows rapidfuzz's shape - `relevance(reading, analysis, *, score_cutoff)` - and
+`rank` follows `process.extract`. Relevance mixes rapidfuzz similarity with what spaCy read:
+the share of the claim's content words the sentence covers, weighted by how rare each word is
+in the corpus (a name found in every sentence says little), and the entities both mention.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .lexicon import fold
+from .models import Analysis
+from .retrieve import Candidate, ClaimReading
+from .segment import Segmenter
+
+# Two different words sharing this many first letters are taken as the same stem
+# ("merger"/"merge", "privatiser"/"privatisation"), at a discount.
+STEM_PREFIX = 5
+STEM_CREDIT = 0.7
+
+
+@dataclass(frozen=True)
+class Scored:
+    candidate: Candidate
+    relevance: float
+    features: dict[str, float] = field(compare=False)
+    highlights: tuple[tuple[int, int], ...] = ()
+    analysis: Analysis | None = field(default=None, compare=False)
+
+
+def relevance(reading: ClaimReading, analysis: Analysis, *,
+              score_cutoff: float | None = None) -> tuple[float, dict[str, float], set[int]]:
+    """Relevance of a sentence to the claim, its components, and the matched token indexes."""
+    keys = set().union(*analysis.keys) if analysis.tokens else set()
+    stems = {k[:STEM_PREFIX] for k in keys if len(k) > STEM_PREFIX}
+    entities = {e.canonical for e in analysis.entities if e.canonical}
+    groups = {m.value[0] for m in reading.lexicon.opposites.find(analysis.keys)}
+    covered_entity_tokens = {i for e in reading.light.entities if e.canonical in entities
+                             for i in range(e.start, e.end)}
+    polar_tokens = {i for m in reading.polar if m.value[0] in groups for i in range(m.start, m.end)}
+    default_idf = max(reading.idf.values(), default=1.0)
+    total = covered = 0.0
+    for i, token in enumerate(reading.light.tokens):
+        if not token.content:
+            continue
+        weight = max((reading.idf.get(k, default_idf) for k in token.keys), default=default_idf)
+        weight = max(weight, 0.1)
+        total += weight
+        if token.keys & keys or i in covered_entity_tokens or i in polar_tokens:
+            covered += weight
+        elif any(len(k) > STEM_PREFIX and k[:STEM_PREFIX] in stems for k in token.keys):
+            covered += STEM_CREDIT * weight
+    coverage = covered / total if total else 0.0
+    claim_words = " ".join(reading.light.content_lemmas())
+    words = " ".join(analysis.content_lemmas())
+    token_set = fuzz.token_set_ratio(claim_words, words) / 100.0
+    partial = fuzz.partial_ratio(fold(reading.claim.text), fold(analysis.text)) / 100.0
+    entity_overlap = (len(reading.entities & entities) / len(reading.entities)) if reading.entities else 0.0
+    score = 100.0 * (0.6 * coverage + 0.2 * token_set + 0.1 * partial + 0.1 * entity_overlap)
+    features = {"coverage": coverage, "token_set": token_set, "partial": partial,
+                "entity_overlap": entity_overlap}
+    if score_cutoff is not None and score < score_cutoff:
+        return 0.0, features, set()
+    claim_keys = set().union(*(t.keys for t in reading.light.tokens if t.content)) if reading.light.tokens else set()
+    claim_entity_names = {e.canonical for e in reading.light.entities}
+    matched = {i for i, t in enumerate(analysis.tokens)
+               if t.content and (t.keys & claim_keys)}
+    matched |= {i for e in analysis.entities if e.canonical in claim_entity_names
+                for i in range(e.start, e.end)}
+    return score, features, matched
+
+
+def rank(reading: ClaimReading, candidates: list[Candidate], segmenter: Segmenter, *,
+         limit: int | None = None, score_cutoff: float | None = None) -> list[Scored]:
+    """Candidates reranked by relevance, best first, like rapidfuzz's `process.extract`."""
+    by_lang: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        by_lang.setdefault(candidate.lang, []).append(candidate)
+    scored: list[Scored] = []
+    for lang, group in by_lang.items():
+        analyses = segmenter.analyze([c.text for c in group], lang, full=False)
+        for candidate, analysis in zip(group, analyses):
+            score, features, matched = relevance(reading, analysis, score_cutoff=score_cutoff)
+            if score_cutoff is not None and score < score_cutoff:
+                continue
+            features["bm25"] = candidate.bm25
+            highlights = _spans(analysis, matched)
+            scored.append(Scored(candidate, round(score, 2), features, highlights, analysis))
+    scored.sort(key=lambda s: (-s.relevance, s.candidate.sentence_id))
+    return scored[:limit] if limit else scored
+
+
+def _spans(analysis: Analysis, matched: set[int]) -> tuple[tuple[int, int], ...]:
+    """Character spans of matched tokens, adjacent ones merged."""
+    spans: list[list[int]] = []
+    for i in sorted(matched):
+        token = analysis.tokens[i]
+        if spans and token.start - spans[-1][1] <= 1:
+            spans[-1][1] = token.end
+        else:
+            spans.append([token.start, token.end])
+    return tuple((a, b) for a, b in spans)

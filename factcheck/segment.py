@@ -1,0 +1,302 @@
+"""Segment: spaCy reads the texts. Sentences, lemmas, entities, numbers and dates.
+
+Two paths, because a trained pipeline is 10-30x slower than the tokenizer:
+- the light path (blank tokenizer, sentencizer, lookup lemmatizer) reads every document
+  at index time;
+- the full path (the trained pipeline: parser, entities) reads only what the check needs
+  closely - the claim and its best candidate sentences - and its results are cached.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import re
+from dataclasses import asdict
+from typing import Iterable, Iterator, Protocol
+
+import spacy
+from spacy.language import Language
+
+from .config import Settings
+from .dates import DateMention, PartialDate, find_dates
+from .lexicon import Aliases, fold
+from .models import Analysis, Document, EntitySpan, Sentence, Token
+from .quantities import Quantity, find_quantities
+
+log = logging.getLogger("factcheck")
+
+# Paragraph breaks and list bullets end a sentence whatever the punctuation says.
+_BLOCK_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]*(?:[•·▪◦*–—-]|\d{1,2}[.)])\s)")
+_BULLET = re.compile(r"^[\s•·▪◦*–—-]+")
+# A "sentence" longer than this (a table, a log, text without punctuation) is cut up so
+# that one evidence item stays quotable.
+MAX_SENTENCE_TOKENS = 80
+CHUNK_TOKENS = 50
+
+
+class AnalysisCache(Protocol):
+    def get_analyses(self, keys: list[str]) -> dict[str, str]: ...
+    def put_analyses(self, items: dict[str, str]) -> None: ...
+
+
+@functools.cache
+def _stop_words(lang: str) -> frozenset[str]:
+    try:
+        return frozenset(fold(w) for w in spacy.blank(lang).Defaults.stop_words)
+    except Exception:  # noqa: BLE001 - an unknown language code: no stop words
+        return frozenset()
+
+
+def detect_language(text: str, languages: Iterable[str], default: str) -> str:
+    """The language whose own stop words (those no other candidate shares) occur most.
+
+    Good enough to route a text to a pipeline; ties go to accents for French-like
+    languages, then to the default.
+    """
+    languages = tuple(languages)
+    if len(languages) < 2:
+        return languages[0] if languages else default
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text[:4000].lower())
+    words += [w.split("'")[0] + "'" for w in words if "'" in w]
+    stops = {lang: _stop_words(lang) for lang in languages}
+    scores = {}
+    for lang in languages:
+        own = stops[lang] - frozenset().union(*(stops[o] for o in languages if o != lang))
+        scores[lang] = sum(1 for w in words if fold(w) in own or w in own)
+    best = max(scores.values())
+    leaders = [lang for lang, score in scores.items() if score == best]
+    if len(leaders) == 1 and best > 0:
+        return leaders[0]
+    if "fr" in leaders and re.search(r"[éèêàçùôî]", text):
+        return "fr"
+    return default if default in leaders else leaders[0]
+
+
+class Segmenter:
+    """Holds the spaCy pipelines of a run (loaded once, on first use) and the aliases."""
+
+    def __init__(self, settings: Settings | None = None, aliases: Aliases | None = None):
+        self.settings = settings or Settings()
+        self.aliases = aliases or Aliases()
+        self._light: dict[str, Language] = {}
+        self._full: dict[str, tuple[Language, bool]] = {}
+        self._memo: dict[str, Analysis] = {}
+
+    # --- pipelines -----------------------------------------------------------------------
+
+    def language(self, text: str, declared: str | None = None) -> str:
+        if declared:
+            return declared.lower().split("-")[0]
+        return detect_language(text, self.settings.languages, self.settings.default_language)
+
+    def light(self, lang: str) -> Language:
+        if lang not in self._light:
+            self._light[lang] = _light_pipeline(lang)
+        return self._light[lang]
+
+    def full(self, lang: str) -> tuple[Language, bool]:
+        """The trained pipeline for `lang` and whether it is one (else a blank stand-in)."""
+        if lang not in self._full:
+            self._full[lang] = self._load_full(lang)
+        return self._full[lang]
+
+    def _load_full(self, lang: str) -> tuple[Language, bool]:
+        names = self.settings.pipelines.get(lang, ()) if self.settings.trained else ()
+        for name in names:
+            try:
+                return spacy.load(name), True
+            except (OSError, ImportError):
+                continue
+        if self.settings.trained:
+            log.warning("no trained spaCy pipeline for %r (tried: %s); using a blank one: "
+                        "negation scope and entity names will be approximate",
+                        lang, ", ".join(names) or "none configured")
+        return self.light(lang), False
+
+    def pipeline_id(self, lang: str) -> str:
+        nlp, trained = self.full(lang)
+        if not trained:
+            return f"blank-{lang}"
+        return f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+
+    # --- documents into sentences (light path) ------------------------------------------------
+
+    def segment(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Sentence]]]:
+        """Each document with its sentences, in order; documents are batched for spaCy."""
+        batch: list[Document] = []
+        for document in documents:
+            batch.append(document)
+            if len(batch) >= self.settings.batch_size:
+                yield from self._segment_batch(batch)
+                batch = []
+        if batch:
+            yield from self._segment_batch(batch)
+
+    def _segment_batch(self, documents: list[Document]):
+        jobs: dict[str, list[tuple[str, tuple]]] = {}
+        for d_index, document in enumerate(documents):
+            lang = self.language(document.text, document.lang)
+            for part in document.body_parts():
+                if part.role == "header":
+                    continue
+                for offset, block in _blocks(document.text, part.start, part.end):
+                    jobs.setdefault(lang, []).append((block, (d_index, "text", lang, part, offset)))
+            for t_lang, t_text in document.translations:
+                t_lang = t_lang.lower()
+                for offset, block in _blocks(t_text, 0, len(t_text)):
+                    jobs.setdefault(t_lang, []).append(
+                        (block, (d_index, f"translations.{t_lang}", t_lang, None, offset)))
+        found: list[list[Sentence]] = [[] for _ in documents]
+        for lang, items in jobs.items():
+            nlp = self.light(lang)
+            processes = self.settings.processes if len(items) > 2000 else 1
+            for doc, (d_index, field, s_lang, part, offset) in nlp.pipe(
+                    items, as_tuples=True, n_process=processes, batch_size=256):
+                document = documents[d_index]
+                for start, end, tokens in _sentence_spans(doc):
+                    text = doc.text[start:end]
+                    found[d_index].append(self._sentence(document, field, s_lang, part,
+                                                         offset + start, offset + end, text, tokens))
+        for document, sentences in zip(documents, found):
+            sentences.sort(key=lambda s: (s.field != "text", s.field, s.start))
+            yield document, sentences
+
+    def _sentence(self, document: Document, field: str, lang: str, part, start: int, end: int,
+                  text: str, tokens) -> Sentence:
+        lemmas = tuple(dict.fromkeys(
+            key for t in tokens if not (t.is_stop or t.is_punct or t.is_space)
+            for key in (fold(t.lemma_ or t.text), fold(t.text)) if key))
+        keys = tuple(frozenset((fold(t.text), fold(t.lemma_ or t.text))) for t in tokens)
+        entities = tuple(dict.fromkeys(
+            (m.value, " ".join(t.text for t in tokens[m.start:m.end]))
+            for m in self.aliases.phrases(lang).find(keys))) if self.aliases else ()
+        dates = tuple(dict.fromkeys(m.date.iso for m in find_dates(text)))
+        author = part.author if part is not None else document.author
+        date = (part.date or (document.date if part.role == "body" else None)) if part else document.date
+        return Sentence(
+            doc_id=document.id, start=start, end=end, text=text, lang=lang, field=field,
+            author=author, date=date, quoted=bool(part and part.role == "quoted"),
+            quote_ref=part.quote_ref if part else None, lemmas=lemmas, entities=entities,
+            dates=dates)
+
+    # --- close reading (full path) -----------------------------------------------------------
+
+    def analyze(self, texts: list[str], lang: str, *, full: bool = True,
+                cache: AnalysisCache | None = None) -> list[Analysis]:
+        """Analyses of `texts` in `lang`, from the memo, the cache, or spaCy - in that order."""
+        nlp, trained = self.full(lang) if full else (self.light(lang), False)
+        pipeline = self.pipeline_id(lang) if full else f"light-{lang}"
+        pipeline += f":{self.aliases.digest()}"
+        keys = [hashlib.sha1(f"{pipeline}\0{t}".encode()).hexdigest() for t in texts]
+        missing = [k for k in dict.fromkeys(keys) if k not in self._memo]
+        if missing and cache is not None:
+            for key, data in cache.get_analyses(missing).items():
+                self._memo[key] = analysis_from_json(data)
+        todo = [(t, k) for t, k in dict.fromkeys(zip(texts, keys)) if k not in self._memo]
+        fresh: dict[str, str] = {}
+        for doc, key in nlp.pipe(todo, as_tuples=True, batch_size=64):
+            analysis = self._analysis(doc, lang, trained)
+            self._memo[key] = analysis
+            fresh[key] = analysis_to_json(analysis)
+        if fresh and cache is not None:
+            cache.put_analyses(fresh)
+        return [self._memo[k] for k in keys]
+
+    def _analysis(self, doc, lang: str, parsed: bool) -> Analysis:
+        tokens = tuple(
+            Token(text=t.text, lemma=t.lemma_ or t.text, start=t.idx, pos=t.pos_, dep=t.dep_,
+                  head=t.head.i if parsed else -1, ent=t.ent_type_,
+                  stop=t.is_stop or fold(t.text) in _stop_words(lang), punct=t.is_punct or t.is_space)
+            for t in doc)
+        keys = tuple(t.keys for t in tokens)
+        entities: list[EntitySpan] = []
+        covered: set[int] = set()
+        if self.aliases:
+            for m in self.aliases.phrases(lang).find(keys):
+                text = doc.text[tokens[m.start].start:tokens[m.end - 1].end]
+                entities.append(EntitySpan(m.start, m.end, "ALIAS", text, m.value))
+                covered.update(range(m.start, m.end))
+        for ent in doc.ents:
+            if covered.isdisjoint(range(ent.start, ent.end)):
+                entities.append(EntitySpan(ent.start, ent.end, ent.label_, ent.text,
+                                           self.aliases.canonical(ent.text) if self.aliases else ent.text))
+        dates = find_dates(doc.text)
+        quantities = find_quantities(doc.text, skip=[(d.start, d.end) for d in dates])
+        return Analysis(doc.text, lang, tokens, tuple(sorted(entities, key=lambda e: e.start)),
+                        tuple(dates), tuple(quantities), parsed)
+
+
+def _light_pipeline(lang: str) -> Language:
+    try:
+        nlp = spacy.blank(lang)
+    except Exception:  # noqa: BLE001 - spaCy has no such language
+        log.warning("spaCy has no tokenizer for language %r; reading it as multilingual", lang)
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    try:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+    except Exception:  # noqa: BLE001 - no lookup tables for this language
+        if "lemmatizer" in nlp.pipe_names:
+            nlp.remove_pipe("lemmatizer")
+        _warn_no_lemmas(lang)
+    return nlp
+
+
+@functools.cache
+def _warn_no_lemmas(lang: str) -> None:
+    log.warning("no lemma tables for %r (install spacy-lookups-data); matching on word forms", lang)
+
+
+def _blocks(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
+    """Paragraphs and list items of text[start:end], with their offsets."""
+    position = start
+    for match in _BLOCK_BREAK.finditer(text, start, end):
+        if match.start() > position:
+            yield position, text[position:match.start()]
+        position = match.end()
+    if end > position:
+        yield position, text[position:end]
+
+
+def _sentence_spans(doc) -> Iterator[tuple[int, int, list]]:
+    """(start, end, tokens) per sentence, trimmed of bullets and blanks, long ones cut."""
+    for sent in doc.sents:
+        tokens = [t for t in sent if not t.is_space]
+        size = CHUNK_TOKENS if len(tokens) > MAX_SENTENCE_TOKENS else max(len(tokens), 1)
+        for i in range(0, len(tokens), size):
+            chunk = tokens[i:i + size]
+            while chunk and _BULLET.fullmatch(chunk[0].text):
+                chunk = chunk[1:]
+            if not chunk or not any(c.isalnum() for t in chunk for c in t.text):
+                continue
+            yield chunk[0].idx, chunk[-1].idx + len(chunk[-1].text), chunk
+
+
+# --- cache encoding ---------------------------------------------------------------------------
+
+
+def analysis_to_json(analysis: Analysis) -> str:
+    return json.dumps({
+        "text": analysis.text, "lang": analysis.lang, "parsed": analysis.parsed,
+        "tokens": [[t.text, t.lemma, t.start, t.pos, t.dep, t.head, t.ent, t.stop, t.punct]
+                   for t in analysis.tokens],
+        "entities": [[e.start, e.end, e.label, e.text, e.canonical] for e in analysis.entities],
+        "dates": [[d.start, d.end, d.text, d.date.iso, d.date.precision, d.relation]
+                  for d in analysis.dates],
+        "quantities": [asdict(q) for q in analysis.quantities],
+    }, ensure_ascii=False)
+
+
+def analysis_from_json(data: str) -> Analysis:
+    raw = json.loads(data)
+    return Analysis(
+        text=raw["text"], lang=raw["lang"], parsed=raw["parsed"],
+        tokens=tuple(Token(*t) for t in raw["tokens"]),
+        entities=tuple(EntitySpan(*e) for e in raw["entities"]),
+        dates=tuple(DateMention(s, e, t, PartialDate(iso, p), r) for s, e, t, iso, p, r in raw["dates"]),
+        quantities=tuple(Quantity(**q) for q in raw["quantities"]),
+    )

@@ -1,0 +1,137 @@
+"""Verdict: from per-sentence stances to one verdict per claim, with a confidence and a reason.
+
+- Evidence counts per document, not per sentence: an article repeating itself is one source.
+- A claim about what X said or wanted is decided on X's own words (or quotes of X).
+- "always"/"never" claims fall to one dated counter-example; "since/after/before/until <date>"
+  claims only count evidence from their window; "first"/"last" claims are checked against
+  the order of the dated evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import Evidence
+from .retrieve import ClaimReading
+from .stance import Judgement, date_fits
+
+# A side must reach this (noisy-or of its documents' probabilities) to count.
+DECISIVE = 0.5
+# Hedged sentences ("reportedly", "may") count for this much.
+HEDGE_DISCOUNT = 0.6
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdict: str
+    confidence: float
+    rationale: str
+
+
+def decide(reading: ClaimReading, items: list[tuple[Evidence, Judgement]]) -> Outcome:
+    counted, left_out = _counted(reading, items)
+    support = _side(counted, "supports")
+    against = _side(counted, "contradicts")
+    s, c = _noisy_or(support), _noisy_or(against)
+    qualifiers = set(reading.qualifiers)
+
+    order = _order_check(reading, counted, qualifiers)
+    if order is not None:
+        return order
+    if qualifiers & {"always", "never"} and c >= DECISIVE:
+        word = "always" if "always" in qualifiers else "never"
+        best = _best(against)
+        return Outcome("contradicted", round(c, 3),
+                       f"The claim says “{word}”, but {_cite(best)} goes the other way.")
+    if s >= DECISIVE and c >= DECISIVE:
+        return Outcome("mixed", round(min(s, c), 3),
+                       f"The record points both ways: {_cite(_best(support))} supports it; "
+                       f"{_cite(_best(against))} contradicts it.")
+    if s >= DECISIVE:
+        return Outcome("supported", round(s * (1 - c / 2), 3),
+                       f"Supported by {_cite(_best(support))}" + _more(support) + ".")
+    if c >= DECISIVE:
+        return Outcome("contradicted", round(c * (1 - s / 2), 3),
+                       f"Contradicted by {_cite(_best(against))}" + _more(against) + ".")
+    why = "No sentence in the corpus clearly supports or contradicts it"
+    if left_out:
+        holder = reading.attitude_holder
+        why = (f"Only others' accounts of what {holder} said or wanted were found, "
+               f"not {holder}'s own words")
+    return Outcome("not_enough_evidence", round(1 - max(s, c), 3), why + ".")
+
+
+def _counted(reading: ClaimReading, items):
+    """The items that may decide, and whether some were left out for want of the speaker."""
+    counted, left_out = [], False
+    window = [d for d in reading.dates if d.relation in ("since", "after", "before", "until", "by")]
+    for evidence, judgement in items:
+        if judgement.role != "evidence" or judgement.stance == "neutral":
+            continue
+        if reading.is_attitude and not judgement.speaker_match:
+            left_out = True
+            continue
+        if window and evidence.date and not all(date_fits(d, evidence.date) for d in window) \
+                and judgement.stance == "supports":
+            continue
+        counted.append((evidence, judgement))
+    return counted, left_out and not counted
+
+
+def _side(items, stance: str) -> dict[str, tuple[float, Evidence]]:
+    """Per document, the strongest sentence taking `stance`."""
+    best: dict[str, tuple[float, Evidence]] = {}
+    for evidence, judgement in items:
+        if judgement.stance != stance:
+            continue
+        p = judgement.probabilities[stance] * (HEDGE_DISCOUNT if judgement.features.get("hedged") else 1.0)
+        if evidence.doc_id not in best or p > best[evidence.doc_id][0]:
+            best[evidence.doc_id] = (p, evidence)
+    return best
+
+
+def _noisy_or(side: dict[str, tuple[float, Evidence]]) -> float:
+    remaining = 1.0
+    for p, _ in side.values():
+        remaining *= 1.0 - p
+    return 1.0 - remaining
+
+
+def _best(side: dict[str, tuple[float, Evidence]]) -> Evidence:
+    return max(side.values(), key=lambda item: (item[0], item[1].score))[1]
+
+
+def _more(side: dict) -> str:
+    others = len(side) - 1
+    return f" and {others} other source{'s' if others > 1 else ''}" if others > 0 else ""
+
+
+def _cite(evidence: Evidence) -> str:
+    who = _name(evidence.author) or "an unattributed source"
+    when = f" ({evidence.date.iso[:10]})" if evidence.date else ""
+    quote = evidence.text if len(evidence.text) <= 110 else evidence.text[:107].rstrip() + "…"
+    return f"{who}{when}: “{' '.join(quote.split())}”"
+
+
+def _name(author: str | None) -> str | None:
+    if not author:
+        return None
+    return author.split("<")[0].strip().strip('"') or author
+
+
+def _order_check(reading: ClaimReading, counted, qualifiers: set[str]) -> Outcome | None:
+    """"X was the first to ...": an earlier supporting source by someone else contradicts it."""
+    wanted = qualifiers & {"first", "last"}
+    subject = reading.attitude_holder or next(iter(sorted(reading.entities)), None)
+    if not wanted or subject is None:
+        return None
+    dated = [(e, j) for e, j in counted if e.date and j.stance == "supports"]
+    if len(dated) < 2:
+        return None
+    dated.sort(key=lambda item: item[0].date.start, reverse="last" in wanted)
+    leader = dated[0][0]
+    if _name(leader.author) and subject.lower() not in (leader.author or "").lower():
+        return Outcome("contradicted", round(dated[0][1].confidence, 3),
+                       f"The claim says “{next(iter(wanted))}”, but {_cite(leader)} came "
+                       f"{'earlier' if 'first' in wanted else 'later'}.")
+    return None
