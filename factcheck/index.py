@@ -369,10 +369,12 @@ class Store:
         for row in self.db.execute("SELECT * FROM documents ORDER BY date_start, id"):
             yield _document(row)
 
-    def author_timeline(self) -> list[sqlite3.Row]:
-        return self.db.execute(
-            "SELECT id, date, date_precision, author, author_key, kind, title FROM documents "
-            "WHERE date IS NOT NULL ORDER BY date_start").fetchall()
+    def activity(self) -> list[tuple[str, str, int]]:
+        """(month, an author string, documents) per author key and month, dated documents only."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT substr(date_start, 1, 7) AS month, min(author), count(*) FROM documents "
+            "WHERE date_start IS NOT NULL AND author_key IS NOT NULL "
+            "GROUP BY author_key, month ORDER BY month")]
 
     def summary(self, skipped: Iterable[str] = ()) -> CorpusSummary:
         db = self.db

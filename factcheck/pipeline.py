@@ -42,6 +42,8 @@ class Report:
     generated: str
     version: str = __version__
     claim_errors: tuple[str, ...] = ()
+    # (first day of the month, author, documents): the corpus timeline of the reports.
+    activity: tuple[tuple[dt.datetime, str, int], ...] = ()
 
     def to_dict(self) -> dict:
         from .render import results_dict
@@ -127,7 +129,14 @@ class Checker:
                 progress(claim)
         return Report(tuple(verdicts), self.summary(), self.settings.describe(),
                       dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
-                      claim_errors=tuple(claim_errors))
+                      claim_errors=tuple(claim_errors), activity=self.activity())
+
+    def activity(self) -> tuple[tuple[dt.datetime, str, int], ...]:
+        rows = []
+        for month, author, count in self.store.activity():
+            when = dt.datetime.fromisoformat(month + "-01T00:00:00+00:00")
+            rows.append((when, self.aliases.canonical(author) or author, count))
+        return tuple(rows)
 
     def check_claim(self, claim: Claim) -> Verdict:
         reading = read_claim(claim, self.segmenter, self.store)

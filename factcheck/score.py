@@ -71,6 +71,9 @@ def relevance(reading: ClaimReading, analysis: Analysis, *,
                if t.content and (t.keys & claim_keys)}
     matched |= {i for e in analysis.entities if e.canonical in claim_entity_names
                 for i in range(e.start, e.end)}
+    claim_groups = {m.value[0] for m in reading.polar}
+    matched |= {i for m in reading.lexicon.opposites.find(analysis.keys) if m.value[0] in claim_groups
+                for i in range(m.start, m.end)}
     return score, features, matched
 
 

@@ -42,17 +42,17 @@ def decide(reading: ClaimReading, items: list[tuple[Evidence, Judgement]]) -> Ou
         word = "always" if "always" in qualifiers else "never"
         best = _best(against)
         return Outcome("contradicted", round(c, 3),
-                       f"The claim says “{word}”, but {_cite(best)} goes the other way.")
+                       f"The claim says “{word}”, but this goes the other way: {_cite(best)}")
     if s >= DECISIVE and c >= DECISIVE:
         return Outcome("mixed", round(min(s, c), 3),
                        f"The record points both ways: {_cite(_best(support))} supports it; "
                        f"{_cite(_best(against))} contradicts it.")
     if s >= DECISIVE:
         return Outcome("supported", round(s * (1 - c / 2), 3),
-                       f"Supported by {_cite(_best(support))}" + _more(support) + ".")
+                       f"Supported by {_cite(_best(support))}" + _more(support))
     if c >= DECISIVE:
         return Outcome("contradicted", round(c * (1 - s / 2), 3),
-                       f"Contradicted by {_cite(_best(against))}" + _more(against) + ".")
+                       f"Contradicted by {_cite(_best(against))}" + _more(against))
     why = "No sentence in the corpus clearly supports or contradicts it"
     if left_out:
         holder = reading.attitude_holder
@@ -103,7 +103,7 @@ def _best(side: dict[str, tuple[float, Evidence]]) -> Evidence:
 
 def _more(side: dict) -> str:
     others = len(side) - 1
-    return f" and {others} other source{'s' if others > 1 else ''}" if others > 0 else ""
+    return f" (and {others} other source{'s' if others > 1 else ''})" if others > 0 else ""
 
 
 def _cite(evidence: Evidence) -> str:
@@ -132,6 +132,6 @@ def _order_check(reading: ClaimReading, counted, qualifiers: set[str]) -> Outcom
     leader = dated[0][0]
     if _name(leader.author) and subject.lower() not in (leader.author or "").lower():
         return Outcome("contradicted", round(dated[0][1].confidence, 3),
-                       f"The claim says “{next(iter(wanted))}”, but {_cite(leader)} came "
-                       f"{'earlier' if 'first' in wanted else 'later'}.")
+                       f"The claim says “{next(iter(wanted))}”, but this came "
+                       f"{'earlier' if 'first' in wanted else 'later'}: {_cite(leader)}")
     return None
