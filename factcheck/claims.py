@@ -241,16 +241,25 @@ def _insert_into_sequence(text: str, sequence, record: dict) -> str:
     if sequence.flow_style:
         raise InputError("cannot append to a claims list written in [flow, style]; "
                          "write it as a block list (one `- ` item per claim)")
-    last = sequence.value[-1]
     indent = sequence.start_mark.column
-    position = last.end_mark.index
-    if position > 0 and text[position - 1] != "\n":
+    # After the line holding the last item's last value: comments that follow the list
+    # (and the node's own end mark, which runs past them) stay after the new claim.
+    position = _last_scalar_end(sequence.value[-1])
+    if not (position > 0 and text[position - 1] == "\n"):  # block scalars end on a new line
         newline_at = text.find("\n", position)
         position = len(text) if newline_at == -1 else newline_at + 1
     prefix = text[:position]
     if not prefix.endswith("\n"):
         prefix += "\n"
     return prefix + _item_text(record, indent) + text[position:]
+
+
+def _last_scalar_end(node) -> int:
+    if isinstance(node, yaml.ScalarNode):
+        return node.end_mark.index
+    children = node.value if isinstance(node, yaml.SequenceNode) else [
+        part for pair in node.value for part in pair]
+    return max((_last_scalar_end(child) for child in children), default=node.start_mark.index)
 
 
 def _item_text(record: dict, indent: int) -> str:

@@ -192,6 +192,9 @@ def _date_patterns():
         for words, meaning in table.items():
             relations[fold(words)] = meaning
     modifiers = {fold(w) for words in data["year_modifiers"].values() for w in words}
+    units = [fold(w) for names in load_data("numbers.yaml")["units"].values() for w in names
+             if w[0].isalpha()]
+    unit_alt = "|".join(sorted((re.escape(u) for u in units), key=len, reverse=True))
     month_alt = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
     month = rf"(?P<month>{month_alt})\.?"
     year = r"(?P<year>1[6-9]\d\d|20\d\d|21\d\d)"
@@ -201,7 +204,8 @@ def _date_patterns():
         re.compile(rf"\b{day}\s+{month}\s+{year}\b"),
         re.compile(rf"\b{month}\s+{day},?\s+{year}\b"),
         re.compile(rf"\b{month}\s+{year}\b"),
-        re.compile(rf"(?<![\d.,$€£])\b{year}\b(?![.,]?\d|\s*%)"),
+        # A bare year, unless it is a number with a unit ("2017 dollars", "2018 %").
+        re.compile(rf"(?<![\d.,$€£])\b{year}\b(?![.,]?\d|\s*(?:%|(?:{unit_alt})\b))"),
     ]
     rel_alt = "|".join(sorted((re.escape(r) for r in relations), key=len, reverse=True))
     modifier_alt = "|".join(sorted((re.escape(m) for m in modifiers), key=len, reverse=True))

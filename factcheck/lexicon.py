@@ -113,6 +113,7 @@ class Lexicon:
     hedges: PhraseTable
     reporting_verbs: frozenset[str]
     attitude_verbs: frozenset[str]
+    modals: frozenset[str]
     qualifiers: PhraseTable
     quantifiers: PhraseTable
     opposites: PhraseTable
@@ -153,6 +154,7 @@ def lexicon(lang: str) -> Lexicon:
         hedges=_table(data.get("hedges", []), lang),
         reporting_verbs=frozenset(fold(w) for w in data.get("reporting_verbs", [])),
         attitude_verbs=frozenset(fold(w) for w in data.get("attitude_verbs", [])),
+        modals=frozenset(fold(w) for w in data.get("modals", [])),
         qualifiers=PhraseTable(qualifier_entries),
         quantifiers=PhraseTable(quantifier_entries),
         opposites=PhraseTable(opposite_entries),
@@ -162,7 +164,8 @@ def lexicon(lang: str) -> Lexicon:
 
 def _empty(lang: str) -> Lexicon:
     empty = PhraseTable(())
-    return Lexicon(lang, empty, empty, empty, frozenset(), frozenset(), empty, empty, empty)
+    return Lexicon(lang, empty, empty, empty, frozenset(), frozenset(), frozenset(), empty, empty,
+                   empty)
 
 
 class Aliases:

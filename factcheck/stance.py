@@ -27,7 +27,8 @@ QUOTE_MARKS = re.compile(r"[«»“”\"„]")
 FIRST_HAND_KINDS = frozenset({"email", "message", "quote", "statement", "event", "filing"})
 PREDICATE_POS = frozenset({"VERB", "ADJ", "AUX"})
 
-FEATURES = ("relevance", "coverage", "token_set", "entity_overlap", "neg_mismatch", "opposed",
+FEATURES = ("relevance", "coverage", "token_set", "entity_overlap", "predicate_coverage", "modal",
+            "neg_mismatch", "opposed",
             "polar_agree", "num_mismatch", "num_match", "date_mismatch", "date_match",
             "quant_mismatch", "hedged", "contrast", "speaker_match", "speaker_other", "reported")
 
@@ -154,7 +155,7 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
     reasons: list[str] = []
     features = {name: 0.0 for name in FEATURES}
     features.update({k: scored.features.get(k, 0.0)
-                     for k in ("coverage", "token_set", "entity_overlap")})
+                     for k in ("coverage", "token_set", "entity_overlap", "predicate_coverage")})
     features["relevance"] = scored.relevance / 100.0
     coverage = features["coverage"]
 
@@ -176,6 +177,12 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
             i, j = flips[0]
             side = "the sentence" if j in evidence_neg else "the claim"
             reasons.append(f"negation: “{analysis.tokens[j].text}” is negated in {side} only")
+
+    # Modality: the sentence's matching verb is only wished, proposed or possible.
+    modal_word = _modal(claim, analysis, predicates, reading.lexicon, lex)
+    if modal_word:
+        features["modal"] = 1.0
+        reasons.append(f"“{modal_word}”: the sentence speaks of a wish or a possibility, not a fact")
 
     # Opposed terms, each side's polarity corrected for negation.
     claim_sides = _polar(claim, reading.lexicon, claim_heads)
@@ -263,6 +270,32 @@ def _aligned(claim: Analysis, evidence: Analysis) -> list[tuple[int, int]]:
             if j is not None:
                 pairs.append((i, j))
     return pairs
+
+
+def _modal(claim: Analysis, evidence: Analysis, pairs: list[tuple[int, int]], claim_lex: Lexicon,
+           lex: Lexicon) -> str | None:
+    """The word that makes the sentence's matching predicate irrealis when the claim's is not."""
+    claim_words = {k for t in claim.tokens for k in t.keys}
+    claim_modal = any(t.keys & claim_lex.modals for t in claim.tokens)
+    for i, j in pairs:
+        if evidence.parsed:
+            governors = []
+            node, seen = j, 0
+            while seen < 3:
+                head = evidence.tokens[node].head
+                if head < 0 or head == node:
+                    break
+                governors.append(head)
+                node, seen = head, seen + 1
+            governors += [k for k, t in enumerate(evidence.tokens)
+                          if t.head == j and t.dep in ("aux", "mark") and k != j]
+        else:
+            governors = list(range(max(0, j - 4), j))
+        for g in governors:
+            token = evidence.tokens[g]
+            if token.keys & lex.modals and not (token.keys & claim_words) and not claim_modal:
+                return token.text
+    return None
 
 
 def _numbers(claim: Analysis, evidence: Analysis, features: dict, reasons: list[str]) -> None:

@@ -1,0 +1,40 @@
+import pytest
+
+from factcheck.quantities import find_quantities
+
+
+@pytest.mark.parametrize("text, value, high, unit", [
+    ("détenir 50 à 60 % d'OpenAI", 50, 60, "percent"),
+    ("a 50-60% stake", 50, 60, "percent"),
+    ("80 milliards de dollars", 80e9, 80e9, "usd"),
+    ("$80 billion", 80e9, 80e9, "usd"),
+    ("raise $80B now", 80e9, 80e9, "usd"),
+    ("1,5 milliard d'euros", 1.5e9, 1.5e9, "eur"),
+    ("38 percent of voters", 38, 38, "percent"),
+    ("1,000 people", 1000, 1000, None),
+])
+def test_quantities_read_value_and_unit(text, value, high, unit):
+    found = find_quantities(text)
+    assert len(found) == 1
+    q = found[0]
+    assert (q.value, q.high, q.unit) == (value, high, unit)
+    assert text[q.start:q.end] == q.text
+
+
+def test_quantities_compare_like_with_like():
+    a, b = find_quantities("38 %")[0], find_quantities("31 %")[0]
+    money = find_quantities("$38 billion")[0]
+    assert a.comparable(b) and not a.agrees(b)
+    assert not a.comparable(money)
+    euros = find_quantities("1 milliard d'euros")[0]
+    assert euros.agrees(find_quantities("1 billion euros")[0])
+
+
+def test_quantities_counted_nouns():
+    only, all_ = find_quantities("only 12 of the 40 employees"), find_quantities("all 40 employees")
+    assert [q.value for q in only] == [12, 40]
+    assert only[1].comparable(all_[0]) and only[1].agrees(all_[0])
+
+
+def test_quantities_skip_spans():
+    assert find_quantities("in 2017 he said", skip=[(3, 7)]) == []

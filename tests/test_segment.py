@@ -1,0 +1,105 @@
+"""Segmentation: sentences by offsets, languages, lemmas, entities; the two pipeline paths."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from factcheck.config import Settings
+from factcheck.lexicon import Aliases
+from factcheck.load_email import split_quotes
+from factcheck.models import Document, Provenance
+from factcheck.segment import Segmenter, detect_language
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("OpenAI rejected a merger with Tesla", "en"),
+    ("OpenAI a rejeté une fusion avec Tesla", "fr"),
+    ("Musk exige 50 % d'OpenAI", "fr"),
+    ("The board said no.", "en"),
+    ("Le conseil a dit non.", "fr"),
+    ("Tesla", "en"),  # nothing to go on: the default
+])
+def test_segment_detects_language(text, lang):
+    assert detect_language(text, ("en", "fr"), "en") == lang
+
+
+def doc(text, **kw):
+    return Document(id="d", text=text, provenance=Provenance("f"), **kw)
+
+
+def test_segment_sentences_are_verbatim_offsets(blank_segmenter):
+    text = "First point here.  Second one follows!\n\n• A bullet item\n• Another item\n"
+    [(_, sentences)] = list(blank_segmenter.segment([doc(text, lang="en")]))
+    assert [s.text for s in sentences] == ["First point here.", "Second one follows!", "A bullet item",
+                                           "Another item"]
+    for s in sentences:
+        assert text[s.start:s.end] == s.text
+
+
+def test_segment_lemmas_and_alias_entities(blank_segmenter):
+    [(_, [s])] = list(blank_segmenter.segment([doc("Alice rejected the proposals.", lang="en")]))
+    assert "reject" in s.lemmas and "proposal" in s.lemmas
+    assert "the" not in s.lemmas  # stop words are not indexed
+    assert s.entities == (("Alice Martin", "Alice"),)
+
+
+def test_segment_quoted_parts_keep_their_author_and_flag(blank_segmenter):
+    body = "I agree.\n\nOn Mon, Sep 18, 2017 at 9:00 AM, Ann <ann@x> wrote:\n> We refuse the deal.\n"
+    text, parts = split_quotes(body, "Bo <bo@x>", None, "m0@x")
+    [(_, sentences)] = list(blank_segmenter.segment([doc(text, parts=parts, author="Bo <bo@x>", lang="en")]))
+    by_text = {s.text: s for s in sentences}
+    assert set(by_text) == {"I agree.", "We refuse the deal."}  # the header line is not a sentence
+    quoted = by_text["We refuse the deal."]
+    assert quoted.author == "Ann <ann@x>" and quoted.quoted and quoted.quote_ref == "m0@x"
+    assert quoted.date.iso.startswith("2017-09-18")
+    assert not by_text["I agree."].quoted and by_text["I agree."].author == "Bo <bo@x>"
+
+
+def test_segment_translations_are_sentences_of_their_own_field(blank_segmenter):
+    d = doc("Nous ne vendrons jamais.", lang="fr", translations=(("en", "We will never sell."),))
+    [(_, sentences)] = list(blank_segmenter.segment([d]))
+    assert [(s.field, s.lang, s.text) for s in sentences] == [
+        ("text", "fr", "Nous ne vendrons jamais."), ("translations.en", "en", "We will never sell.")]
+    assert "vendre" in sentences[0].lemmas
+
+
+def test_segment_cuts_sentences_without_punctuation(blank_segmenter):
+    text = " ".join(f"word{i}" for i in range(300))
+    [(_, sentences)] = list(blank_segmenter.segment([doc(text, lang="en")]))
+    assert len(sentences) == 6 and all(len(s.text.split()) <= 50 for s in sentences)
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+
+
+def test_segment_full_analysis_parses_and_caches(segmenter):
+    class Cache(dict):
+        def get_analyses(self, keys):
+            return {k: self[k] for k in keys if k in self}
+
+        def put_analyses(self, items):
+            self.update(items)
+
+    cache = Cache()
+    [a] = segmenter.analyze(["Alice did not sell Acme for $80 billion in March 2019."], "en", cache=cache)
+    assert a.parsed
+    assert [t.dep for t in a.tokens if t.text == "not"] == ["neg"]
+    assert {e.canonical for e in a.entities} >= {"Alice Martin", "Acme Rail"}
+    assert [q.value for q in a.quantities] == [80e9]
+    assert [d.date.iso for d in a.dates] == ["2019-03"]
+    assert len(cache) == 1
+    fresh = Segmenter(Settings(), segmenter.aliases)
+    [again] = fresh.analyze([a.text], "en", cache=cache)  # read back from the cache, not spaCy
+    assert again == a
+
+
+def test_segment_missing_trained_pipeline_warns_once(caplog):
+    settings = Settings(pipelines={"en": ("no_such_pipeline_xx",)})
+    seg = Segmenter(settings, Aliases())
+    with caplog.at_level(logging.WARNING, logger="factcheck"):
+        seg.analyze(["One."], "en")
+        seg.analyze(["Two."], "en")
+    warnings = [r for r in caplog.records if "no trained spaCy pipeline" in r.message]
+    assert len(warnings) == 1
+    [a] = seg.analyze(["Three."], "en")
+    assert not a.parsed
