@@ -434,7 +434,7 @@ def write_reports(report, out_dir: Path, *, formats=DEFAULT_FORMATS, title: str 
     out_dir = Path(out_dir)
     env = environment(templates)
     context = build_context(report, title=title) if {"md", "html"} & set(formats) else None
-    written = []
+    rendered: dict[Path, str] = {}
     for fmt in formats:
         if fmt == "json":
             data = json.dumps(results_dict(report), ensure_ascii=False, indent=2) + "\n"
@@ -448,7 +448,8 @@ def write_reports(report, out_dir: Path, *, formats=DEFAULT_FORMATS, title: str 
             data = render_csv(report)
         else:
             raise ValueError(f"unknown format {fmt!r}")
-        path = out_dir / OUTPUT_NAMES[fmt]
+        rendered[out_dir / OUTPUT_NAMES[fmt]] = data
+    # Rendered first, written after: a failure while rendering leaves the old reports whole.
+    for path, data in rendered.items():
         atomic_write(path, data)
-        written.append(path)
-    return written
+    return list(rendered)

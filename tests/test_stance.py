@@ -1,0 +1,122 @@
+"""Stance features, one at a time, in English and French."""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.dates import parse_date
+from factcheck.lexicon import Aliases
+from factcheck.models import Claim
+from factcheck.retrieve import Candidate, read_claim
+from factcheck.score import Scored, relevance
+from factcheck.segment import Segmenter
+from factcheck.config import Settings
+from factcheck.stance import judge, negated
+from factcheck.lexicon import lexicon
+
+ALIASES = Aliases({"Ann Lee": ("Ann", "Lee"), "Acme": ("Acme Rail",), "Borealis": ()})
+
+
+@pytest.fixture(scope="module")
+def seg():
+    return Segmenter(Settings(), ALIASES)
+
+
+def stance_of(seg, claim_text, sentence, *, author=None, kind="statement", date=None, lang=None,
+              speaker=None, claim_date=None):
+    claim = Claim("c", claim_text, lang=lang, speaker=speaker,
+                  date=parse_date(claim_date) if claim_date else None)
+    reading = read_claim(claim, seg)
+    s_lang = seg.language(sentence)
+    light = seg.analyze([sentence], s_lang, full=False)[0]
+    score, features, matched = relevance(reading, light, author=ALIASES.canonical(author) if author else None)
+    candidate = Candidate(1, "d", "text", 0, len(sentence), sentence, s_lang, author,
+                          None, parse_date(date) if date else None, False, 1.0, kind=kind)
+    full = seg.analyze([sentence], s_lang)[0]
+    return judge(reading, Scored(candidate, score, features), full, aliases=ALIASES)
+
+
+@pytest.mark.parametrize("claim, sentence, expected", [
+    ("Acme accepted the offer from Borealis.", "Acme accepted the offer from Borealis.", "supports"),
+    ("Acme accepted the offer from Borealis.", "Acme did not accept the offer from Borealis.", "contradicts"),
+    ("Acme did not accept the offer from Borealis.", "Acme accepted the offer from Borealis.", "contradicts"),
+    ("Acme never accepted the offer from Borealis.", "Acme accepted the offer from Borealis in May.", "contradicts"),
+    ("Acme a accepté l'offre de Borealis.", "Acme n'a pas accepté l'offre de Borealis.", "contradicts"),
+    ("Acme a accepté l'offre de Borealis.", "Acme a accepté l'offre de Borealis en mai.", "supports"),
+    ("Acme n'a jamais accepté l'offre de Borealis.", "Acme a accepté l'offre de Borealis.", "contradicts"),
+])
+def test_stance_negation(seg, claim, sentence, expected):
+    assert stance_of(seg, claim, sentence).stance == expected
+
+
+def test_stance_negation_scope_stops_at_the_contrast(seg):
+    analysis = seg.analyze(["Acme did not sell the trains but kept the stations."], "en")[0]
+    scope = {analysis.tokens[i].text for i in negated(analysis, lexicon("en"))}
+    assert "sell" in scope and "kept" not in scope and "stations" not in scope
+
+
+@pytest.mark.parametrize("claim, sentence, expected", [
+    ("Acme accepted the Borealis offer.", "Acme rejected the Borealis offer.", "contradicts"),
+    ("Acme turned down the Borealis offer.", "Acme rejected the Borealis offer.", "supports"),
+    ("Acme is a non-profit company.", "Acme is a for-profit company.", "contradicts"),
+    ("Acme is a non-profit company.", "Acme is not a non-profit company.", "contradicts"),
+    ("Acme est une entreprise à but non lucratif.", "Acme est une entreprise à but lucratif.", "contradicts"),
+    ("Acme a accepté l'offre de Borealis.", "Acme a refusé l'offre de Borealis.", "contradicts"),
+    ("Acme a quitté Borealis.", "Acme est restée chez Borealis.", "contradicts"),
+])
+def test_stance_opposed_terms(seg, claim, sentence, expected):
+    result = stance_of(seg, claim, sentence)
+    assert result.stance == expected, result.reasons
+
+
+@pytest.mark.parametrize("claim, sentence, expected", [
+    ("Acme's ridership grew by 38 % in 2020.", "Acme's ridership grew by 31 % in 2020.", "contradicts"),
+    ("Acme's ridership grew by 38 % in 2020.", "Acme's ridership grew by 38 percent in 2020.", "supports"),
+    ("Borealis offered 12 million euros for Acme.", "Borealis offered 12 000 000 euros for Acme.", "supports"),
+    ("Borealis a offert 80 milliards de dollars pour Acme.", "Borealis a offert 8 milliards de dollars pour Acme.", "contradicts"),
+    ("All 40 employees of Acme signed the letter.", "Only 12 of the 40 employees of Acme signed the letter.", "contradicts"),
+])
+def test_stance_numbers_and_quantities(seg, claim, sentence, expected):
+    assert stance_of(seg, claim, sentence).stance == expected
+
+
+@pytest.mark.parametrize("claim, sentence, date, expected", [
+    ("Acme left Borealis in March 2023.", "Acme left Borealis.", "2024-12-13", "contradicts"),
+    ("Acme left Borealis in 2017.", "Acme left Borealis.", "2017-09-20", "supports"),
+    ("Acme left Borealis by March 2022.", "Acme left Borealis.", "2022-10", "contradicts"),
+    ("Acme left Borealis by March 2022.", "Acme left Borealis.", "2021-10", "supports"),
+    ("Acme a quitté Borealis en 2019.", "Acme a quitté Borealis en janvier 2018.", None, "contradicts"),
+])
+def test_stance_dates(seg, claim, sentence, date, expected):
+    assert stance_of(seg, claim, sentence, date=date, kind="event").stance == expected
+
+
+def test_stance_article_date_is_not_the_event_date(seg):
+    result = stance_of(seg, "Acme left Borealis in 2017.", "Acme left Borealis.", date="2024-12", kind="article")
+    assert result.features["date_mismatch"] == 0
+
+
+def test_stance_speaker_must_be_the_author_for_claims_about_their_wishes(seg):
+    own = stance_of(seg, "Ann Lee wanted to sell Acme.", "I do not want to sell Acme.", author="Ann Lee <ann@x>")
+    assert own.stance == "contradicts" and own.speaker_match
+    other = stance_of(seg, "Ann Lee wanted to sell Acme.", "Ann Lee never wanted to sell Acme, says Bo.",
+                      author="Bo Stone")
+    assert not other.speaker_match and other.features["speaker_other"] == 1
+
+
+def test_stance_wish_is_not_a_fact(seg):
+    result = stance_of(seg, "The board accepted the Borealis offer.", "I want the board to accept the Borealis offer.")
+    assert result.stance == "neutral" and result.features["modal"] == 1
+
+
+def test_stance_hedge_is_flagged(seg):
+    result = stance_of(seg, "Acme sold its trains.", "Acme reportedly sold its trains.")
+    assert result.features["hedged"] == 1
+
+
+def test_stance_report_of_the_claim_is_its_source(seg):
+    result = stance_of(seg, "Borealis betrayed its mission.", "Ann Lee accuses Borealis of having betrayed its mission.")
+    assert result.role == "appearance"
+    restated = stance_of(seg, "Borealis betrayed its mission.", "Borealis betrayed its mission.",
+                         author="Ann Lee", speaker="Ann Lee")
+    assert restated.role == "appearance"

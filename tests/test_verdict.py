@@ -1,0 +1,94 @@
+"""Aggregation: per document, the speaker's own words, temporal qualifiers."""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.config import Settings
+from factcheck.dates import parse_date
+from factcheck.lexicon import Aliases
+from factcheck.models import Claim, Evidence
+from factcheck.retrieve import read_claim
+from factcheck.segment import Segmenter
+from factcheck.stance import Judgement
+from factcheck.verdict import decide
+
+
+@pytest.fixture(scope="module")
+def seg():
+    return Segmenter(Settings(trained=False), Aliases({"Ann Lee": ("Ann",)}))
+
+
+def item(stance, p=0.9, doc="d1", date=None, author="Ann Lee", speaker_match=True, role="evidence",
+         hedged=False):
+    probabilities = {"supports": 0.05, "contradicts": 0.05, "neutral": 0.05}
+    probabilities[stance] = p
+    evidence = Evidence(doc_id=doc, start=0, end=4, text="text", stance=stance, score=70.0,
+                        date=parse_date(date) if date else None, author=author)
+    judgement = Judgement(stance, p, probabilities, {"hedged": float(hedged)}, (), role, speaker_match)
+    return evidence, judgement
+
+
+def verdict(seg, text, items, **claim):
+    return decide(read_claim(Claim("c", text, **claim), seg), items).verdict
+
+
+def test_verdict_no_side_is_not_enough_evidence(seg):
+    assert verdict(seg, "Acme sold trains.", []) == "not_enough_evidence"
+    assert verdict(seg, "Acme sold trains.", [item("neutral")]) == "not_enough_evidence"
+
+
+def test_verdict_sides(seg):
+    assert verdict(seg, "Acme sold trains.", [item("supports")]) == "supported"
+    assert verdict(seg, "Acme sold trains.", [item("contradicts")]) == "contradicted"
+    assert verdict(seg, "Acme sold trains.", [item("supports"), item("contradicts", doc="d2")]) == "mixed"
+
+
+def test_verdict_one_document_counts_once(seg):
+    weak = [item("supports", p=0.4, doc="same") for _ in range(5)]
+    assert verdict(seg, "Acme sold trains.", weak) == "not_enough_evidence"
+    spread = [item("supports", p=0.4, doc=f"d{i}") for i in range(5)]
+    assert verdict(seg, "Acme sold trains.", spread) == "supported"
+
+
+def test_verdict_hedged_evidence_counts_less(seg):
+    assert verdict(seg, "Acme sold trains.", [item("supports", p=0.7, hedged=True)]) == "not_enough_evidence"
+
+
+def test_verdict_always_falls_to_one_counterexample(seg):
+    items = [item("supports", doc="d1", date="2015"), item("supports", doc="d2", date="2016"),
+             item("contradicts", doc="d3", date="2017")]
+    assert verdict(seg, "Ann always wanted to sell Acme.", items) == "contradicted"
+    assert verdict(seg, "Ann wanted to sell Acme.", items) == "mixed"
+
+
+def test_verdict_claims_about_wishes_need_the_speakers_words(seg):
+    others = [item("supports", speaker_match=False, author="Bo")]
+    result = decide(read_claim(Claim("c", "Ann wanted to sell Acme."), seg), others)
+    assert result.verdict == "not_enough_evidence" and "own words" in result.rationale
+
+
+def test_verdict_appearances_never_support(seg):
+    assert verdict(seg, "Acme sold trains.", [item("supports", role="appearance")]) == "not_enough_evidence"
+
+
+def test_verdict_since_only_counts_evidence_in_its_window(seg):
+    old = [item("supports", date="2015")]
+    assert verdict(seg, "Acme has sold trains since 2019.", old) == "not_enough_evidence"
+    assert verdict(seg, "Acme has sold trains since 2019.", [item("supports", date="2020")]) == "supported"
+
+
+def test_verdict_first_is_checked_against_the_order_of_evidence(seg):
+    items = [item("supports", doc="a", date="2014", author="Bo Stone", speaker_match=True),
+             item("supports", doc="b", date="2016", author="Ann Lee")]
+    assert verdict(seg, "Ann was the first to sell trains.", items) == "contradicted"
+    items = [item("supports", doc="a", date="2018", author="Bo Stone"),
+             item("supports", doc="b", date="2016", author="Ann Lee")]
+    assert verdict(seg, "Ann was the first to sell trains.", items) == "supported"
+
+
+def test_verdict_rationale_names_the_decisive_evidence(seg):
+    evidence, judgement = item("contradicts", date="2017-09-20")
+    result = decide(read_claim(Claim("c", "Acme sold trains."), seg), [(evidence, judgement)])
+    assert result.rationale.startswith("Contradicted by Ann Lee (2017-09-20): “text”")
+    assert 0 < result.confidence <= 1
