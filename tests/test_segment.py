@@ -93,13 +93,20 @@ def test_segment_full_analysis_parses_and_caches(segmenter):
     assert again == a
 
 
-def test_segment_missing_trained_pipeline_warns_once(caplog):
+def test_segment_missing_trained_pipeline_warns_once():
     settings = Settings(pipelines={"en": ("no_such_pipeline_xx",)})
     seg = Segmenter(settings, Aliases())
-    with caplog.at_level(logging.WARNING, logger="factcheck"):
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logger = logging.getLogger("factcheck")
+    logger.addHandler(handler)
+    try:
         seg.analyze(["One."], "en")
         seg.analyze(["Two."], "en")
-    warnings = [r for r in caplog.records if "no trained spaCy pipeline" in r.message]
+    finally:
+        logger.removeHandler(handler)
+    warnings = [r for r in records if "no trained spaCy pipeline" in r.getMessage()]
     assert len(warnings) == 1
     [a] = seg.analyze(["Three."], "en")
     assert not a.parsed
