@@ -356,9 +356,22 @@ class Store:
             marks = ",".join("?" * len(chunk))
             for row in self.db.execute(
                     "SELECT rowid, id, file, provenance, date, date_precision, author, author_key, "
-                    "kind, source, url, lang, title, in_reply_to "
+                    "recipients, kind, source, url, lang, title, in_reply_to "
                     f"FROM documents WHERE rowid IN ({marks})", chunk):
                 found[row["rowid"]] = row
+        return found
+
+    def neighbours(self, sentence_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """The sentences just before and after each one, in the same document and field."""
+        found: dict[int, tuple[str, str]] = {}
+        for chunk in _chunks(list(set(sentence_ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                    "SELECT s.id, p.text, n.text FROM sentences s "
+                    "LEFT JOIN sentences p ON p.id = s.id - 1 AND p.doc_rowid = s.doc_rowid AND p.field = s.field "
+                    "LEFT JOIN sentences n ON n.id = s.id + 1 AND n.doc_rowid = s.doc_rowid AND n.field = s.field "
+                    f"WHERE s.id IN ({marks})", chunk):
+                found[row[0]] = (row[1] or "", row[2] or "")
         return found
 
     def document(self, doc_id: str) -> Document | None:
@@ -382,11 +395,10 @@ class Store:
         sentences = db.execute("SELECT count(*) FROM sentences").fetchone()[0]
         languages = dict(db.execute(
             "SELECT coalesce(lang, '?'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC"))
-        first, last = db.execute("SELECT min(date_start), max(date_end) FROM documents").fetchone()
         first_doc = db.execute("SELECT date FROM documents WHERE date IS NOT NULL "
                                "ORDER BY date_start LIMIT 1").fetchone()
         last_doc = db.execute("SELECT date FROM documents WHERE date IS NOT NULL "
-                              "ORDER BY date_end DESC LIMIT 1").fetchone()
+                              "ORDER BY date_start DESC, date_end DESC LIMIT 1").fetchone()
         undated = db.execute("SELECT count(*) FROM documents WHERE date IS NULL").fetchone()[0]
         unattributed = db.execute("SELECT count(*) FROM documents WHERE author IS NULL").fetchone()[0]
         errors: list[str] = []

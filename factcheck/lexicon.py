@@ -109,11 +109,14 @@ class Lexicon:
 
     lang: str
     negations: PhraseTable
+    implicit_negations: PhraseTable
     contrast: PhraseTable
     hedges: PhraseTable
     reporting_verbs: frozenset[str]
     attitude_verbs: frozenset[str]
     modals: frozenset[str]
+    first_person: frozenset[str]
+    second_person: frozenset[str]
     qualifiers: PhraseTable
     quantifiers: PhraseTable
     opposites: PhraseTable
@@ -150,11 +153,14 @@ def lexicon(lang: str) -> Lexicon:
     return Lexicon(
         lang=lang,
         negations=_table(data.get("negations", []), lang),
+        implicit_negations=_table(data.get("implicit_negations", []), lang),
         contrast=_table(data.get("contrast", []), lang),
         hedges=_table(data.get("hedges", []), lang),
         reporting_verbs=frozenset(fold(w) for w in data.get("reporting_verbs", [])),
         attitude_verbs=frozenset(fold(w) for w in data.get("attitude_verbs", [])),
         modals=frozenset(fold(w) for w in data.get("modals", [])),
+        first_person=frozenset(fold(w) for w in data.get("pronouns", {}).get("first", [])),
+        second_person=frozenset(fold(w) for w in data.get("pronouns", {}).get("second", [])),
         qualifiers=PhraseTable(qualifier_entries),
         quantifiers=PhraseTable(quantifier_entries),
         opposites=PhraseTable(opposite_entries),
@@ -164,8 +170,8 @@ def lexicon(lang: str) -> Lexicon:
 
 def _empty(lang: str) -> Lexicon:
     empty = PhraseTable(())
-    return Lexicon(lang, empty, empty, empty, frozenset(), frozenset(), frozenset(), empty, empty,
-                   empty)
+    none = frozenset()
+    return Lexicon(lang, empty, empty, empty, empty, none, none, none, none, none, empty, empty, empty)
 
 
 class Aliases:

@@ -142,7 +142,7 @@ class Checker:
         reading = read_claim(claim, self.segmenter, self.store)
         candidates = retrieve(reading, self.store, limit=self.settings.retrieve_limit)
         scored = rank(reading, candidates, self.segmenter, score_cutoff=self.settings.min_relevance)
-        judged = self._judge(reading, scored[:self.settings.stance_limit])
+        judged = self._judge(reading, same_language_first(scored, reading.lang)[:self.settings.stance_limit])
         evidence = [(self._evidence(s, j), j) for s, j in judged]
         outcome = decide(reading, evidence)
         kept = [(e, j) for e, j in evidence if j.role == "evidence"]
@@ -178,7 +178,8 @@ class Checker:
         if reading.claim.date:
             candidates = [c for c in candidates
                           if c.date is None or c.date.start < reading.claim.date.end]
-        scored = rank(reading, candidates, self.segmenter, score_cutoff=RECORD_MIN_RELEVANCE)
+        scored = same_language_first(
+            rank(reading, candidates, self.segmenter, score_cutoff=RECORD_MIN_RELEVANCE), reading.lang)
         record = []
         for s, judgement in self._judge(reading, scored[:self.settings.stance_limit]):
             key = (s.candidate.doc_id, s.candidate.field, s.candidate.start)
@@ -217,6 +218,13 @@ class Checker:
                 kind=c.kind, source=c.source, url=c.url, title=c.title, quoted=c.quoted,
                 highlights=s.highlights, provenance=c.provenance))
         return results
+
+
+def same_language_first(scored: list[Scored], lang: str) -> list[Scored]:
+    """Where a document offers the claim's language (its text or a translation), read only
+    that version: comparing like with like is more reliable than across languages."""
+    in_language = {s.candidate.doc_id for s in scored if s.candidate.lang == lang}
+    return [s for s in scored if s.candidate.lang == lang or s.candidate.doc_id not in in_language]
 
 
 def index_corpus(corpus: str | Path, *, db: str | Path | None = None,

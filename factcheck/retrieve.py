@@ -7,6 +7,7 @@ polar words, so that a sentence saying "for-profit" is found for a claim saying 
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 
@@ -38,6 +39,11 @@ class ClaimReading:
     polar: tuple[Match, ...]  # opposites-lexicon matches in the claim
     alias_terms: tuple[tuple[str, ...], ...] = ()
     opposite_terms: tuple[tuple[str, ...], ...] = ()
+    # Light-token indexes inside the claim's dates and inside its quantities: the stance stage
+    # compares those as dates and numbers, so relevance asks for a date or a comparable
+    # quantity there, not for the same words.
+    date_tokens: frozenset[int] = frozenset()
+    quantity_tokens: dict = field(default_factory=dict)  # token index -> Quantity
 
     @property
     def is_attitude(self) -> bool:
@@ -66,7 +72,10 @@ class Candidate:
     title: str | None = None
     doc_date: PartialDate | None = None
     provenance: str | None = None
-    extras: dict = field(default_factory=dict, compare=False)
+    recipients: tuple[str, ...] = ()
+    # The sentences around this one, read for what it is about ("this proposal").
+    before: str = ""
+    after: str = ""
 
 
 def read_claim(claim: Claim, segmenter: Segmenter, store: Store | None = None) -> ClaimReading:
@@ -95,7 +104,11 @@ def read_claim(claim: Claim, segmenter: Segmenter, store: Store | None = None) -
         entities=entities, speaker=aliases.canonical(claim.speaker) if claim.speaker else None,
         attitude_holder=_attitude_holder(full, lex), qualifiers=qualifiers, dates=full.dates,
         polar=polar, alias_terms=tuple(dict.fromkeys(alias_terms)),
-        opposite_terms=tuple(dict.fromkeys(opposite_terms)))
+        opposite_terms=tuple(dict.fromkeys(opposite_terms)),
+        date_tokens=frozenset(i for i, t in enumerate(light.tokens)
+                              if any(d.start <= t.start < d.end for d in full.dates)),
+        quantity_tokens={i: q for i, t in enumerate(light.tokens) for q in full.quantities
+                         if q.start <= t.start < q.end})
 
 
 def _attitude_holder(analysis: Analysis, lex: Lexicon) -> str | None:
@@ -149,14 +162,17 @@ def retrieve(reading: ClaimReading, store: Store, *, limit: int,
         return []
     rows = store.search(query, limit, authors=authors)
     documents = store.documents_by_rowid(r["doc_rowid"] for r in rows)
+    around = store.neighbours(r["id"] for r in rows)
     candidates = []
     for row in rows:
         doc = documents[row["doc_rowid"]]
+        before, after = around.get(row["id"], ("", ""))
         candidates.append(Candidate(
             sentence_id=row["id"], doc_id=doc["id"], field=row["field"], start=row["start"],
             end=row["end"], text=row["text"], lang=row["lang"], author=row["author"],
             author_key=row["author_key"], date=row_date(row["date"], row["date_precision"]),
             quoted=bool(row["quoted"]), bm25=-row["bm25"], kind=doc["kind"], source=doc["source"],
             url=doc["url"], title=doc["title"], doc_date=row_date(doc["date"], doc["date_precision"]),
-            provenance=doc["provenance"]))
+            provenance=doc["provenance"], recipients=tuple(json.loads(doc["recipients"] or "[]")),
+            before=before, after=after))
     return candidates

@@ -18,9 +18,11 @@ from .retrieve import Candidate, ClaimReading
 from .segment import Segmenter
 
 # Two different words sharing this many first letters are taken as the same stem
-# ("merger"/"merge", "privatiser"/"privatisation"), at a discount.
-STEM_PREFIX = 5
+# ("privatiser"/"privatisation", "announced"/"announcement"), at a discount.
+STEM_PREFIX = 6
 STEM_CREDIT = 0.7
+# A claim word whose opposite or synonym (from the opposites lexicon) the sentence uses.
+LEXICON_CREDIT = 0.6
 
 
 @dataclass(frozen=True)
@@ -32,24 +34,30 @@ class Scored:
     analysis: Analysis | None = field(default=None, compare=False)
 
 
-def relevance(reading: ClaimReading, analysis: Analysis, *, author: str | None = None,
-              score_cutoff: float | None = None) -> tuple[float, dict[str, float], set[int]]:
-    """Relevance of a sentence to the claim, its components, and the matched token indexes.
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the claim a text covers: all its content words (weighted by rarity), its
+    predicates, and whether anything beyond names is shared."""
 
-    `author` is the sentence's author (canonical name): a sentence written by X covers the
+    words: float
+    predicates: float
+    topical: bool
+
+
+def coverage(reading: ClaimReading, analysis: Analysis, *, author: str | None = None) -> Coverage:
+    """`author` is the text's author (canonical name): a sentence written by X covers the
     claim's mention of X, and - when the claim is about what X wanted or said - its verb of
-    wanting or saying too ("we will not sell" is X saying what X wants).
-    """
+    wanting or saying too ("we will not sell" is X saying what X wants). The claim's dates do
+    not count here, and its quantities are covered by any quantity of the same unit: whether
+    they agree is for the stance stage to say."""
     keys = set().union(*analysis.keys) if analysis.tokens else set()
-    stems = {k[:STEM_PREFIX] for k in keys if len(k) > STEM_PREFIX}
+    stems = {k[:STEM_PREFIX] for k in keys if len(k) >= STEM_PREFIX}
     entities = {e.canonical for e in analysis.entities if e.canonical}
     if author:
-        entities_with_author = entities | {author}
-    else:
-        entities_with_author = entities
+        entities.add(author)
     groups = {m.value[0] for m in reading.lexicon.opposites.find(analysis.keys)}
     entity_tokens = {i for e in reading.light.entities for i in range(e.start, e.end)}
-    covered_entity_tokens = {i for e in reading.light.entities if e.canonical in entities_with_author
+    covered_entity_tokens = {i for e in reading.light.entities if e.canonical in entities
                              for i in range(e.start, e.end)}
     polar_tokens = {i for m in reading.polar if m.value[0] in groups for i in range(m.start, m.end)}
     by_author = bool(author and reading.attitude_holder and fold(author) == fold(reading.attitude_holder))
@@ -61,15 +69,23 @@ def relevance(reading: ClaimReading, analysis: Analysis, *, author: str | None =
     for i, token in enumerate(reading.light.tokens):
         if not token.content:
             continue
-        weight = max((reading.idf.get(k, default_idf) for k in token.keys), default=default_idf)
-        weight = max(weight, 0.1)
+        weight = max(0.1, max((reading.idf.get(k, default_idf) for k in token.keys), default=default_idf))
         credit = 0.0
-        if token.keys & keys or i in covered_entity_tokens or i in polar_tokens:
+        if i in reading.date_tokens:
+            continue  # dates are compared as dates by the stance stage, whatever the wording
+        if i in reading.quantity_tokens:
+            quantity = reading.quantity_tokens[i]
+            credit = 1.0 if any(quantity.comparable(q) for q in analysis.quantities) else 0.0
+            topical = topical or bool(credit)
+        elif token.keys & keys or i in covered_entity_tokens:
             credit = 1.0
             topical = topical or i not in entity_tokens
         elif by_author and _is_attitude_word(reading, token):
             credit = 1.0
-        elif any(len(k) > STEM_PREFIX and k[:STEM_PREFIX] in stems for k in token.keys):
+        elif i in polar_tokens:
+            credit = LEXICON_CREDIT
+            topical = True
+        elif any(len(k) >= STEM_PREFIX and k[:STEM_PREFIX] in stems for k in token.keys):
             credit = STEM_CREDIT
             topical = topical or i not in entity_tokens
         total += weight
@@ -77,28 +93,42 @@ def relevance(reading: ClaimReading, analysis: Analysis, *, author: str | None =
         if i in predicates:
             predicate_total += 1
             predicate_covered += credit
-    coverage = covered / total if total else 0.0
-    if not topical:
-        # Only names in common ("Alice," at the end of an email): not about the claim.
-        coverage *= 0.3
+    words = covered / total if total else 0.0
+    return Coverage(words, predicate_covered / predicate_total if predicate_total else words, topical)
+
+
+def relevance(reading: ClaimReading, analysis: Analysis, *, author: str | None = None,
+              context: Analysis | None = None,
+              score_cutoff: float | None = None) -> tuple[float, dict[str, float], set[int]]:
+    """Relevance of a sentence to the claim, its components, and the matched token indexes.
+
+    `context` is the sentence with its neighbours: what it is about ("this proposal") may be
+    named just before or after it.
+    """
+    own = coverage(reading, analysis, author=author)
+    words = own.words if own.topical else own.words * 0.3  # only names in common: "Alice,"
+    around = coverage(reading, context, author=author).words if context is not None else 0.0
     claim_words = " ".join(reading.light.content_lemmas())
-    words = " ".join(analysis.content_lemmas())
-    token_set = fuzz.token_set_ratio(claim_words, words) / 100.0
+    token_set = fuzz.token_set_ratio(claim_words, " ".join(analysis.content_lemmas())) / 100.0
     # partial_ratio finds a short text inside a long one: scale it by how long the sentence is
     # compared with the claim, or a one-word sentence would match perfectly.
     length = min(1.0, len(analysis.text) / max(1, len(reading.claim.text)))
     partial = length * fuzz.partial_ratio(fold(reading.claim.text), fold(analysis.text)) / 100.0
-    entity_overlap = (len(reading.entities & entities_with_author) / len(reading.entities)) if reading.entities else 0.0
-    score = 100.0 * (0.6 * coverage + 0.2 * token_set + 0.1 * partial + 0.1 * entity_overlap)
-    features = {"coverage": coverage, "token_set": token_set, "partial": partial,
-                "entity_overlap": entity_overlap,
-                "predicate_coverage": predicate_covered / predicate_total if predicate_total else coverage}
+    entities = {e.canonical for e in analysis.entities if e.canonical} | ({author} if author else set())
+    if context is not None:
+        entities |= {e.canonical for e in context.entities if e.canonical}
+    entity_overlap = len(reading.entities & entities) / len(reading.entities) if reading.entities else 0.0
+    topic = max(words, CONTEXT_WEIGHT * around if own.topical else 0.0)
+    score = 100.0 * (0.6 * topic + 0.2 * token_set + 0.1 * partial + 0.1 * entity_overlap)
+    features = {"coverage": words, "context_coverage": around, "topic": topic,
+                "token_set": token_set, "partial": partial, "entity_overlap": entity_overlap,
+                "predicate_coverage": own.predicates,
+                "missing_entity": float(bool(reading.entities - entities))}
     if score_cutoff is not None and score < score_cutoff:
         return 0.0, features, set()
     claim_keys = set().union(*(t.keys for t in reading.light.tokens if t.content)) if reading.light.tokens else set()
     claim_entity_names = {e.canonical for e in reading.light.entities}
-    matched = {i for i, t in enumerate(analysis.tokens)
-               if t.content and (t.keys & claim_keys)}
+    matched = {i for i, t in enumerate(analysis.tokens) if t.content and (t.keys & claim_keys)}
     matched |= {i for e in analysis.entities if e.canonical in claim_entity_names
                 for i in range(e.start, e.end)}
     claim_groups = {m.value[0] for m in reading.polar}
@@ -107,15 +137,20 @@ def relevance(reading: ClaimReading, analysis: Analysis, *, author: str | None =
     return score, features, matched
 
 
+# The neighbours of a sentence count for less than the sentence itself.
+CONTEXT_WEIGHT = 0.85
+
+
 def claim_predicates(reading: ClaimReading) -> set[int]:
-    """Indexes (in the claim's light tokens) of what the claim asserts: its verbs and
-    adjectives, not the verb that only says whose wish or words these are."""
+    """Indexes (in the claim's light tokens) of what the claim asserts: its verbs, or the
+    word a copula links ("is a non-profit"), not the verb that only says whose wish it is."""
     full, light = reading.full.tokens, reading.light.tokens
     if len(full) != len(light):
         return set()
     found = set()
     for i, t in enumerate(full):
-        if t.pos in ("VERB", "ADJ") and light[i].content and not (
+        is_predicate = t.pos == "VERB" or (t.dep == "ROOT" and t.pos in ("ADJ", "NOUN", "PROPN"))
+        if is_predicate and light[i].content and not (
                 reading.attitude_holder and _is_attitude_word(reading, t)):
             found.add(i)
     return found
@@ -135,17 +170,34 @@ def rank(reading: ClaimReading, candidates: list[Candidate], segmenter: Segmente
     scored: list[Scored] = []
     for lang, group in by_lang.items():
         analyses = segmenter.analyze([c.text for c in group], lang, full=False)
-        for candidate, analysis in zip(group, analyses):
+        windows = segmenter.analyze([_window(c) for c in group], lang, full=False)
+        for candidate, analysis, window in zip(group, analyses, windows):
             author = segmenter.aliases.canonical(candidate.author) if candidate.author else None
-            score, features, matched = relevance(reading, analysis, author=author,
+            context = window if (candidate.before or candidate.after) else None
+            score, features, matched = relevance(reading, analysis, author=author, context=context,
                                                  score_cutoff=score_cutoff)
             if score_cutoff is not None and score < score_cutoff:
                 continue
             features["bm25"] = candidate.bm25
-            highlights = _spans(analysis, matched)
-            scored.append(Scored(candidate, round(score, 2), features, highlights, analysis))
+            scored.append(Scored(candidate, round(score, 2), features, _spans(analysis, matched), analysis))
     scored.sort(key=lambda s: (-s.relevance, s.candidate.sentence_id))
     return scored[:limit] if limit else scored
+
+
+# Kinds whose date is the date of what they say (an article's date is only when it was
+# published, not when what it reports happened).
+FIRST_HAND_KINDS = frozenset({"email", "message", "quote", "statement", "event", "filing"})
+
+
+def first_hand_date(candidate: Candidate):
+    """The date of what the sentence says, when its document's date is that date."""
+    if candidate.kind not in FIRST_HAND_KINDS:
+        return None
+    return candidate.date or candidate.doc_date
+
+
+def _window(candidate: Candidate) -> str:
+    return " ".join(t for t in (candidate.before, candidate.text, candidate.after) if t)
 
 
 def _spans(analysis: Analysis, matched: set[int]) -> tuple[tuple[int, int], ...]:

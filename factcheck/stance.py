@@ -1,9 +1,14 @@
 """Stance: does a sentence support the claim, contradict it, or neither?
 
-Each candidate is read closely (parsed where a trained pipeline is present) and described
-by features - negation in scope, opposed terms, numbers and dates that disagree, hedges,
-who is speaking - which a small linear model (weights in `data/stance_model.json`) turns
-into probabilities. The features also become the human-readable reasons in the reports.
+Each candidate is read closely (parsed where a trained pipeline is present) and described by
+features - negation in scope, opposed terms, who acts, numbers and dates that disagree,
+hedges, wishes, who is speaking - which a small linear model (weights in
+`data/stance_model.json`) turns into probabilities. The features also become the
+human-readable reasons in the reports.
+
+Signs of disagreement only count on a sentence about the same thing as the claim: they are
+scaled by how much of the claim the sentence covers, so a "for-profit" in a sentence about
+something else contradicts nothing.
 """
 
 from __future__ import annotations
@@ -15,21 +20,19 @@ import re
 from dataclasses import dataclass, field
 from importlib import resources
 
+from . import clauses
 from .dates import DateMention, PartialDate
 from .lexicon import Lexicon, Match, fold, lexicon
 from .models import STANCES, Analysis
 from .retrieve import ClaimReading
-from .score import Scored
+from .score import Scored, first_hand_date
 
 QUOTE_MARKS = re.compile(r"[«»“”\"„]")
-# Kinds whose date is the date of what they say (an article's date is only when it was
-# published, not when what it reports happened).
-FIRST_HAND_KINDS = frozenset({"email", "message", "quote", "statement", "event", "filing"})
-PREDICATE_POS = frozenset({"VERB", "ADJ", "AUX"})
 
-FEATURES = ("relevance", "coverage", "token_set", "entity_overlap", "predicate_coverage", "modal",
-            "neg_mismatch", "opposed",
-            "polar_agree", "num_mismatch", "num_match", "date_mismatch", "date_match",
+FEATURES = ("relevance", "coverage", "topic", "token_set", "entity_overlap", "missing_entity",
+            "predicate_coverage",
+            "modal", "neg_mismatch", "opposed", "polar_agree", "actor_mismatch", "actor_match",
+            "num_mismatch", "num_match", "num_unverified", "date_mismatch", "date_match", "date_unverified",
             "quant_mismatch", "hedged", "contrast", "speaker_match", "speaker_other", "reported")
 
 
@@ -71,78 +74,8 @@ class Judgement:
     opposed_terms: tuple[str, ...] = field(default=())
 
 
-# --- reading a sentence: negation scope and lexicon matches -------------------------------------
-
-
-def negated(analysis: Analysis, lex: Lexicon, *, skip: frozenset[int] = frozenset()) -> set[int]:
-    """Token indexes under a negation. With a parse: the negated head and its subtree, minus
-    coordinated clauses ("not X but Y"); without: the words up to the next break."""
-    return _negation(analysis, lex, skip)[0]
-
-
-def _negation(analysis: Analysis, lex: Lexicon, skip: frozenset[int]) -> tuple[set[int], set[int]]:
-    """(scope, heads): every token a negation reaches, and the words it directly negates."""
-    tokens = analysis.tokens
-    contrast = {i for m in lex.contrast.find(analysis.keys) for i in range(m.start, m.end)}
-    scope: set[int] = set()
-    heads: set[int] = set()
-    for m in lex.negations.find(analysis.keys, skip=skip):
-        if analysis.parsed:
-            head = tokens[m.start].head
-            if head < 0 or head == m.start:
-                head = m.start
-            scope |= _subtree(analysis, head, stop_at_conj=True)
-            scope.add(m.start)
-            heads.add(head)
-        else:
-            window = _window(analysis, m.start, contrast)
-            scope |= window
-            heads |= {i for i in window if abs(i - m.start) <= 2}
-    return scope - contrast, heads
-
-
-def _subtree(analysis: Analysis, root: int, *, stop_at_conj: bool) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for i, t in enumerate(analysis.tokens):
-        if t.head != i and t.head >= 0:
-            children.setdefault(t.head, []).append(i)
-    found, todo = set(), [root]
-    while todo:
-        node = todo.pop()
-        found.add(node)
-        for child in children.get(node, ()):
-            if stop_at_conj and analysis.tokens[child].dep in ("conj", "parataxis") and child > root:
-                continue
-            todo.append(child)
-    return found
-
-
-def _window(analysis: Analysis, at: int, contrast: set[int]) -> set[int]:
-    tokens = analysis.tokens
-    found = {at}
-    for i in range(at + 1, min(len(tokens), at + 7)):
-        if i in contrast or tokens[i].text in {",", ";", ".", ":", "!", "?"}:
-            break
-        found.add(i)
-    # French "ne ... pas" and English "do not" put the verb just before "pas"/after "not".
-    for i in range(max(0, at - 2), at):
-        if tokens[i].pos in PREDICATE_POS or not tokens[i].stop:
-            found.add(i)
-    return found
-
-
-def _polar(analysis: Analysis, lex: Lexicon, negated_heads: set[int]) -> list[tuple[Match, int]]:
-    """Opposites-lexicon matches with their effective side: flipped when the term itself is
-    what a negation negates ("not a non-profit"), not when it merely sits in a negated clause."""
-    found = []
-    for m in lex.opposites.find(analysis.keys):
-        group, side = m.value
-        flipped = any(i in negated_heads for i in range(m.start, m.end))
-        found.append((m, side ^ int(flipped)))
-    return found
-
-
-# --- the features ---------------------------------------------------------------------------
+def _ramp(value: float, low: float, high: float) -> float:
+    return min(1.0, max(0.0, (value - low) / (high - low)))
 
 
 def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
@@ -152,44 +85,61 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
     lex = lexicon(analysis.lang) if analysis.lang == reading.lang else reading.lexicon
     claim = reading.full
     candidate = scored.candidate
+    canonical = aliases.canonical if aliases else (lambda name: name)
+    author = canonical(candidate.author) if candidate.author else None
+    readers = frozenset(filter(None, (canonical(r) for r in candidate.recipients)))
     reasons: list[str] = []
     features = {name: 0.0 for name in FEATURES}
-    features.update({k: scored.features.get(k, 0.0)
-                     for k in ("coverage", "token_set", "entity_overlap", "predicate_coverage")})
+    features.update({k: scored.features.get(k, 0.0) for k in
+                     ("coverage", "topic", "token_set", "entity_overlap", "missing_entity",
+                      "predicate_coverage")})
     features["relevance"] = scored.relevance / 100.0
-    coverage = features["coverage"]
+    topic = features["topic"]
+    # How sure we are that the sentence speaks of the claim's matter: disagreement counts
+    # only in proportion. Dates and numbers need more, as other events have other dates.
+    about = _ramp(topic, 0.3, 0.7)
+    same_event = _ramp(topic, 0.6, 0.9)
 
-    claim_polar_tokens = frozenset(i for m in reading.lexicon.opposites.find(claim.keys)
-                                   for i in range(m.start, m.end))
-    evidence_polar_tokens = frozenset(i for m in lex.opposites.find(analysis.keys)
-                                      for i in range(m.start, m.end))
-    claim_neg, claim_heads = _negation(claim, reading.lexicon, claim_polar_tokens)
-    evidence_neg, evidence_heads = _negation(analysis, lex, evidence_polar_tokens)
+    claim_polar = frozenset(i for m in reading.lexicon.opposites.find(claim.keys)
+                            for i in range(m.start, m.end))
+    evidence_polar = frozenset(i for m in lex.opposites.find(analysis.keys) for i in range(m.start, m.end))
+    claim_neg = clauses.negation(claim, reading.lexicon, skip=claim_polar)
+    evidence_neg = clauses.negation(analysis, lex, skip=evidence_polar)
 
     # Negation: aligned predicates negated on one side only.
-    aligned = _aligned(claim, analysis)
-    predicates = [(i, j) for i, j in aligned if claim.tokens[i].pos in PREDICATE_POS
-                  or analysis.tokens[j].pos in PREDICATE_POS] or aligned
+    aligned = clauses.aligned(claim, analysis)
+    # Predicates line up by word or by lexicon side ("rejected"/"refuses"). Names are not
+    # what a negation denies: "I will no longer fund OpenAI" says nothing about OpenAI.
+    synonyms = _same_side_pairs(claim, analysis, reading.lexicon, lex)
+    predicates = [(i, j) for i, j in aligned if claim.tokens[i].pos in clauses.PREDICATE_POS
+                  or analysis.tokens[j].pos in clauses.PREDICATE_POS] + synonyms or \
+        [(i, j) for i, j in aligned if claim.tokens[i].pos == "NOUN"]
+    if reading.attitude_holder:
+        # "Musk never asked for the CEO role": what is negated is the wish, so compare what
+        # was wished for - every shared word but the name of who wished it.
+        holder = {i for e in claim.entities if e.canonical == reading.attitude_holder
+                  for i in range(e.start, e.end)}
+        predicates = [(i, j) for i, j in aligned if i not in holder]
     if predicates:
-        flips = [(i, j) for i, j in predicates if (i in claim_neg) != (j in evidence_neg)]
+        flips = [(i, j) for i, j in predicates if (i in claim_neg.scope) != (j in evidence_neg.scope)]
         if flips and len(flips) * 2 >= len(predicates):
-            features["neg_mismatch"] = coverage
+            features["neg_mismatch"] = about
             i, j = flips[0]
-            side = "the sentence" if j in evidence_neg else "the claim"
+            side = "the sentence" if j in evidence_neg.scope else "the claim"
             reasons.append(f"negation: “{analysis.tokens[j].text}” is negated in {side} only")
 
-    # Modality: the sentence's matching verb is only wished, proposed or possible.
-    modal_word = _modal(claim, analysis, predicates, reading.lexicon, lex)
-    if modal_word:
+    modal = clauses.modal_word(claim, analysis, predicates, reading.lexicon, lex)
+    if modal:
         features["modal"] = 1.0
-        reasons.append(f"“{modal_word}”: the sentence speaks of a wish or a possibility, not a fact")
+        reasons.append(f"“{modal}”: the sentence speaks of a wish or a possibility, not a fact")
 
     # Opposed terms, each side's polarity corrected for negation.
-    claim_sides = _polar(claim, reading.lexicon, claim_heads)
-    evidence_sides = _polar(analysis, lex, evidence_heads)
-    opposed_terms, agreeing = [], 0
+    claim_sides = clauses.polar_sides(claim, reading.lexicon, claim_neg.heads)
+    evidence_sides = clauses.polar_sides(analysis, lex, evidence_neg.heads)
+    opposed_terms, agreeing, polar_pairs = [], 0, []
     for cm, c_side in claim_sides:
         others = [(em, e_side) for em, e_side in evidence_sides if em.value[0] == cm.value[0]]
+        polar_pairs += [(cm.start, em.start) for em, _ in others]
         if not others:
             continue
         if any(e_side == c_side for _, e_side in others):
@@ -197,32 +147,47 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
         against = [em for em, e_side in others if e_side != c_side]
         if against:
             opposed_terms.append(" ".join(cm.entry))
-            em = against[0]
-            if em.entry != cm.entry:  # the same word negated is already a negation reason
-                reasons.append(f"opposed terms: “{_span_text(claim, cm)}” vs “{_span_text(analysis, em)}”")
-    if opposed_terms:
-        # Both sides present ("a C corp with a parallel non-profit") counts half.
-        features["opposed"] = coverage * (0.5 if agreeing else 1.0)
+            if against[0].entry != cm.entry:  # the same word negated is already a negation reason
+                reasons.append(f"opposed terms: “{_span_text(claim, cm)}” vs “{_span_text(analysis, against[0])}”")
+    if opposed_terms and not agreeing:
+        # A sentence holding both sides ("a C corp with a parallel non-profit") opposes nothing.
+        features["opposed"] = about
     if agreeing and not opposed_terms:
         features["polar_agree"] = 1.0
 
-    _numbers(claim, analysis, features, reasons)
-    _dates(reading, candidate, analysis, features, reasons)
-    _quantifiers(claim, analysis, reading.lexicon, lex, evidence_neg, features, reasons)
+    # Who acts: "OpenAI resigned" is not "Musk resigned".
+    verbs = [(i, j) for i, j in aligned if claim.tokens[i].pos in ("VERB", "AUX", "ADJ")] + polar_pairs
+    agreement = _actors(reading, analysis, verbs, lex, author, readers, canonical)
+    if agreement is False:
+        features["actor_mismatch"] = 1.0
+        reasons.append("not the same actor as in the claim")
+    elif agreement is True:
+        features["actor_match"] = 1.0
+    elif _claim_has_actor(reading, verbs):
+        # The claim says who acts and the sentence does not: its disagreement is weaker.
+        features["neg_mismatch"] *= 0.5
+        features["opposed"] *= 0.5
+
+    if agreement is True and features["predicate_coverage"] >= 0.6 and not features["missing_entity"]:
+        # The same actor doing the same thing: a different date or figure is a disagreement
+        # about this very event, even if the sentence words the rest differently.
+        same_event = max(same_event, _ramp(topic, 0.45, 0.7))
+    _numbers(claim, analysis, same_event, features, reasons)
+    _dates(reading, candidate, analysis, same_event, features, reasons)
+    _quantifiers(claim, analysis, reading.lexicon, lex, evidence_neg.scope, about, features, reasons)
 
     if lex.hedges.find(analysis.keys):
         features["hedged"] = 1.0
     if lex.contrast.find(analysis.keys):
         features["contrast"] = 1.0
 
-    reporter = _reporter(analysis, lex, evidence_neg)
-    author = aliases.canonical(candidate.author) if aliases else candidate.author
+    reporter = clauses.reporter(analysis, lex, evidence_neg.scope)
+    reporter_name = canonical(reporter) if reporter else None
     speaker_match = False
     holder = reading.attitude_holder
     if holder:
-        quoting = bool(QUOTE_MARKS.search(analysis.text)) and any(
-            e.canonical == holder for e in analysis.entities)
-        if _same(author, holder) or _same(reporter, holder) or quoting:
+        quoting = bool(QUOTE_MARKS.search(analysis.text)) and _same(reporter_name, holder)
+        if _same(author, holder) or _same(reporter_name, holder) or quoting:
             features["speaker_match"] = 1.0
             speaker_match = True
         else:
@@ -235,14 +200,14 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
     stance = max(probabilities, key=probabilities.get)
     role = "evidence"
     if stance == "supports":
-        restates = reading.speaker and _same(author, reading.speaker) and coverage >= 0.7
-        reports_claim = reporter is not None and not holder and coverage >= 0.5
+        restates = reading.speaker and _same(author, reading.speaker) and features["coverage"] >= 0.7
+        reports_claim = reporter is not None and not holder and features["coverage"] >= 0.5
         if restates or reports_claim:
             role = "appearance"
-            who = reporter or author or "someone"
-            reasons.insert(0, f"reports {who} making the claim: a source of the claim, not support")
+            reasons.insert(0, f"reports {reporter_name or author or 'someone'} making the claim: "
+                              "a source of the claim, not support")
     if stance != "neutral" and not reasons:
-        reasons.append(f"says the same as the claim ({round(coverage * 100)} % of its words)"
+        reasons.append(f"says the same as the claim ({round(features['coverage'] * 100)} % of its words)"
                        if stance == "supports" else "disagrees with the claim")
     return Judgement(stance, probabilities[stance], probabilities, features, tuple(reasons), role,
                      speaker_match, tuple(opposed_terms))
@@ -256,76 +221,65 @@ def _span_text(analysis: Analysis, m: Match) -> str:
     return analysis.text[analysis.tokens[m.start].start:analysis.tokens[m.end - 1].end]
 
 
-def _aligned(claim: Analysis, evidence: Analysis) -> list[tuple[int, int]]:
-    """Pairs (claim token, sentence token) that are the same content word."""
-    index: dict[str, int] = {}
-    for j, t in enumerate(evidence.tokens):
-        if t.content:
-            for key in t.keys:
-                index.setdefault(key, j)
-    pairs = []
-    for i, t in enumerate(claim.tokens):
-        if t.content:
-            j = next((index[k] for k in t.keys if k in index), None)
-            if j is not None:
-                pairs.append((i, j))
-    return pairs
-
-
-def _modal(claim: Analysis, evidence: Analysis, pairs: list[tuple[int, int]], claim_lex: Lexicon,
-           lex: Lexicon) -> str | None:
-    """The word that makes the sentence's matching predicate irrealis when the claim's is not."""
-    claim_words = {k for t in claim.tokens for k in t.keys}
-    claim_modal = any(t.keys & claim_lex.modals for t in claim.tokens)
+def _actors(reading: ClaimReading, evidence: Analysis, pairs, lex: Lexicon, author, readers,
+            canonical) -> bool | None:
+    """True if a predicate's actor is the claim's, False if known and different, else None."""
+    speaker = canonical(reading.claim.speaker) if reading.claim.speaker else None
+    verdicts = set()
     for i, j in pairs:
-        if evidence.parsed:
-            governors = []
-            node, seen = j, 0
-            while seen < 3:
-                head = evidence.tokens[node].head
-                if head < 0 or head == node:
-                    break
-                governors.append(head)
-                node, seen = head, seen + 1
-            governors += [k for k, t in enumerate(evidence.tokens)
-                          if t.head == j and t.dep in ("aux", "mark") and k != j]
-        else:
-            governors = list(range(max(0, j - 4), j))
-        for g in governors:
-            token = evidence.tokens[g]
-            if token.keys & lex.modals and not (token.keys & claim_words) and not claim_modal:
-                return token.text
-    return None
+        claimed = clauses.actor(reading.full, i, reading.lexicon, writer=speaker)
+        found = clauses.actor(evidence, j, lex, writer=author, readers=readers)
+        if claimed and found:
+            verdicts.add(bool(claimed & found))
+    if True in verdicts:
+        return True
+    return False if verdicts else None
 
 
-def _numbers(claim: Analysis, evidence: Analysis, features: dict, reasons: list[str]) -> None:
+def _same_side_pairs(claim: Analysis, evidence: Analysis, claim_lex: Lexicon, lex: Lexicon):
+    """(claim token, sentence token) of different words on the same side of an opposition."""
+    found = lex.opposites.find(evidence.keys)
+    return [(cm.start, em.start) for cm in claim_lex.opposites.find(claim.keys) for em in found
+            if em.value == cm.value and em.entry != cm.entry]
+
+
+def _claim_has_actor(reading: ClaimReading, pairs) -> bool:
+    return any(clauses.actor(reading.full, i, reading.lexicon) for i, _ in pairs)
+
+
+def _numbers(claim: Analysis, evidence: Analysis, weight: float, features: dict,
+             reasons: list[str]) -> None:
     for q in claim.quantities:
         comparable = [e for e in evidence.quantities if q.comparable(e)]
         if not comparable:
+            # The claim gives a figure the sentence cannot confirm.
+            features["num_unverified"] = 1.0
             continue
         if any(q.agrees(e) for e in comparable):
             features["num_match"] = 1.0
-        else:
-            features["num_mismatch"] = features["coverage"]
+        elif weight > 0:
+            features["num_mismatch"] = weight
             reasons.append(f"numbers differ: “{q.text}” vs “{comparable[0].text}”")
             return
 
 
-def _dates(reading: ClaimReading, candidate, evidence: Analysis, features: dict,
+def _dates(reading: ClaimReading, candidate, evidence: Analysis, weight: float, features: dict,
            reasons: list[str]) -> None:
     if not reading.dates:
         return
     evidence_dates = [d.date for d in evidence.dates]
     if not evidence_dates:
-        first_hand = candidate.date or (candidate.doc_date if candidate.kind in FIRST_HAND_KINDS else None)
-        if first_hand is None or candidate.kind not in FIRST_HAND_KINDS:
+        first_hand = first_hand_date(candidate)
+        if first_hand is None:
+            # The claim gives a date the sentence cannot confirm.
+            features["date_unverified"] = 1.0
             return
         evidence_dates = [first_hand]
     for mention in reading.dates:
         if any(date_fits(mention, d) for d in evidence_dates):
             features["date_match"] = 1.0
-        else:
-            features["date_mismatch"] = features["coverage"]
+        elif weight > 0:
+            features["date_mismatch"] = weight
             reasons.append(f"dates differ: the claim says “{mention.text}”, the sentence "
                            f"{evidence_dates[0].iso}")
             return
@@ -341,38 +295,19 @@ def date_fits(mention: DateMention, when: PartialDate) -> bool:
         return when.start < target.start
     if relation in ("by", "until"):
         return when.start < target.end
-    if relation in ("after", "since"):
-        return when.end > target.start if relation == "since" else when.start >= target.end
+    if relation == "since":
+        return when.end > target.start
+    if relation == "after":
+        return when.start >= target.end
     return True
 
 
 def _quantifiers(claim: Analysis, evidence: Analysis, claim_lex: Lexicon, lex: Lexicon,
-                 evidence_neg: set[int], features: dict, reasons: list[str]) -> None:
+                 evidence_neg: frozenset[int], weight: float, features: dict, reasons: list[str]) -> None:
     claim_kinds = {m.value for m in claim_lex.quantifiers.find(claim.keys)}
     evidence_kinds = {m.value for m in lex.quantifiers.find(evidence.keys)
                       if not any(i in evidence_neg for i in range(m.start, m.end))}
-    if claim_kinds and evidence_kinds and claim_kinds.isdisjoint(evidence_kinds):
-        features["quant_mismatch"] = features["coverage"]
+    if claim_kinds and evidence_kinds and claim_kinds.isdisjoint(evidence_kinds) and weight > 0:
+        features["quant_mismatch"] = weight
         reasons.append(f"quantities differ: the claim says {'/'.join(sorted(claim_kinds))}, "
                        f"the sentence {'/'.join(sorted(evidence_kinds))}")
-
-
-def _reporter(analysis: Analysis, lex: Lexicon, negation: set[int]) -> str | None:
-    """Who the sentence reports as saying something ("X accuses Y of ..."), if it does."""
-    entity_at = {i: e for e in analysis.entities for i in range(e.start, e.end)}
-    for v, token in enumerate(analysis.tokens):
-        if fold(token.lemma) not in lex.reporting_verbs or v in negation:
-            continue
-        if analysis.parsed:
-            for i, t in enumerate(analysis.tokens):
-                if t.head == v and (t.dep.startswith("nsubj") or t.dep in ("agent", "obl:agent")):
-                    if i in entity_at:
-                        return entity_at[i].canonical
-                    return t.text
-        before = [entity_at[i] for i in range(max(0, v - 6), v) if i in entity_at]
-        if before:
-            return before[-1].canonical
-        after = [entity_at[i] for i in range(v + 1, min(len(analysis.tokens), v + 4)) if i in entity_at]
-        if after:
-            return after[0].canonical
-    return None

@@ -1,0 +1,232 @@
+"""Reading a sentence's clauses for the stance stage: what is negated, who does what, what
+is only wished, and who is reported as saying it.
+
+With a dependency parse (trained pipelines) these follow the tree; without one they fall
+back to word windows, which are rougher but never fail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .lexicon import Lexicon, Match, fold
+from .models import Analysis
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "nsubj:pass", "csubj", "csubj:pass")
+AGENT_DEPS = ("agent", "obl:agent")
+PASSIVE_DEPS = ("nsubjpass", "nsubj:pass", "auxpass", "aux:pass")
+# Clauses whose subject is their governor's ("Musk asked to be excluded"): climb to find it.
+CONTROLLED_DEPS = ("xcomp", "conj", "advcl", "acl", "ccomp")
+COMPLEMENT_DEPS = ("xcomp", "ccomp", "csubj")
+RELATIVE_DEPS = ("relcl", "acl:relcl")
+BREAKS = frozenset({",", ";", ".", ":", "!", "?"})
+PREDICATE_POS = frozenset({"VERB", "ADJ", "AUX"})
+
+
+@dataclass(frozen=True)
+class Negation:
+    scope: frozenset[int]  # every token a negation reaches
+    heads: frozenset[int]  # the words it negates directly (a polar word there flips sides)
+
+
+def _children(analysis: Analysis) -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for i, t in enumerate(analysis.tokens):
+        if t.head != i and t.head >= 0:
+            children.setdefault(t.head, []).append(i)
+    return children
+
+
+def subtree(analysis: Analysis, root: int, *, skip_deps: tuple[str, ...] = (),
+            children: dict[int, list[int]] | None = None) -> set[int]:
+    """`root` and everything under it, leaving out branches attached by `skip_deps`."""
+    children = children if children is not None else _children(analysis)
+    found, todo = set(), [root]
+    while todo:
+        node = todo.pop()
+        found.add(node)
+        for child in children.get(node, ()):
+            dep = analysis.tokens[child].dep
+            if dep in skip_deps or (dep in ("conj", "parataxis") and child > root and node == root):
+                continue
+            todo.append(child)
+    return found
+
+
+def negation(analysis: Analysis, lex: Lexicon, *, skip: frozenset[int] = frozenset()) -> Negation:
+    """What the sentence negates. "not"/"ne ... pas" negate their head and its clause (not
+    its subject, not a clause coordinated after it); verbs like "refuse" or "exclude" negate
+    what they govern. `skip` leaves out negation words inside other lexicon phrases
+    ("not-for-profit")."""
+    tokens = analysis.tokens
+    contrast = {i for m in lex.contrast.find(analysis.keys) for i in range(m.start, m.end)}
+    children = _children(analysis) if analysis.parsed else {}
+    scope: set[int] = set()
+    heads: set[int] = set()
+    for m in lex.negations.find(analysis.keys, skip=skip):
+        if analysis.parsed:
+            head = tokens[m.start].head
+            if head < 0 or head == m.start:
+                head = m.start
+            scope |= subtree(analysis, head, skip_deps=SUBJECT_DEPS, children=children)
+            scope.add(m.start)
+            heads.add(head)
+        else:
+            window = _window(analysis, m.start, contrast)
+            scope |= window
+            heads |= {i for i in window if abs(i - m.start) <= 2}
+    # Implicit negators are often polar words themselves ("reject", "exclude"): not skipped.
+    for m in lex.implicit_negations.find(analysis.keys):
+        verb = m.start
+        if analysis.parsed:
+            governed = subtree(analysis, verb, skip_deps=SUBJECT_DEPS, children=children) - set(range(m.start, m.end))
+            head = tokens[verb].head
+            if tokens[verb].dep in RELATIVE_DEPS and 0 <= head != verb:
+                # "a merger, which the company refuses": what is refused is the antecedent.
+                governed |= subtree(analysis, head, skip_deps=RELATIVE_DEPS + SUBJECT_DEPS,
+                                    children=children)
+        else:
+            governed = _window(analysis, m.end - 1, contrast) - set(range(m.start, m.end))
+        scope |= governed
+        heads |= governed
+    return Negation(frozenset(scope - contrast), frozenset(heads - contrast))
+
+
+def _window(analysis: Analysis, at: int, contrast: set[int]) -> set[int]:
+    tokens = analysis.tokens
+    found = {at}
+    for i in range(at + 1, min(len(tokens), at + 7)):
+        if i in contrast or tokens[i].text in BREAKS:
+            break
+        found.add(i)
+    # French "ne ... pas" and English "do not" put the verb just before "pas"/after "not".
+    for i in range(max(0, at - 2), at):
+        if tokens[i].pos in PREDICATE_POS or not tokens[i].stop:
+            found.add(i)
+    return found
+
+
+def polar_sides(analysis: Analysis, lex: Lexicon, negated_heads: frozenset[int]) -> list[tuple[Match, int]]:
+    """Opposites-lexicon matches with their effective side: flipped when the term itself is
+    what a negation negates ("not a non-profit"), not when it merely sits in a negated clause."""
+    found = []
+    for m in lex.opposites.find(analysis.keys):
+        group, side = m.value
+        flipped = any(i in negated_heads for i in range(m.start, m.end))
+        found.append((m, side ^ int(flipped)))
+    return found
+
+
+def aligned(claim: Analysis, evidence: Analysis) -> list[tuple[int, int]]:
+    """Pairs (claim token, sentence token) that are the same content word."""
+    index: dict[str, int] = {}
+    for j, t in enumerate(evidence.tokens):
+        if t.content:
+            for key in t.keys:
+                index.setdefault(key, j)
+    pairs = []
+    for i, t in enumerate(claim.tokens):
+        if t.content:
+            j = next((index[k] for k in t.keys if k in index), None)
+            if j is not None:
+                pairs.append((i, j))
+    return pairs
+
+
+# --- who does what -----------------------------------------------------------------------------
+
+
+def actor(analysis: Analysis, index: int, lex: Lexicon, *, writer: str | None = None,
+          readers: frozenset[str] = frozenset()) -> frozenset[str] | None:
+    """Who does what token `index` says (canonical names), or None when the sentence does
+    not tell. "I"/"we" are the writer, "you" the people written to; a passive's agent is
+    its actor; a controlled clause ("asked to be excluded") takes its governor's subject."""
+    if not analysis.parsed:
+        return None
+    tokens = analysis.tokens
+    children = _children(analysis)
+    node = index
+    for _ in range(4):
+        kids = children.get(node, [])
+        passive = any(tokens[k].dep in PASSIVE_DEPS for k in kids)
+        agents = [k for k in kids if tokens[k].dep in AGENT_DEPS]
+        subjects = [k for k in kids if tokens[k].dep in SUBJECT_DEPS]
+        if passive and agents:
+            found = _who(analysis, agents[0], lex, writer, readers, children)
+            if found is not None:
+                return found
+        elif subjects and not passive:
+            return _who(analysis, subjects[0], lex, writer, readers, children)
+        head = tokens[node].head
+        if head < 0 or head == node or tokens[node].dep not in CONTROLLED_DEPS:
+            return None
+        node = head
+    return None
+
+
+def _who(analysis: Analysis, token: int, lex: Lexicon, writer, readers, children) -> frozenset[str] | None:
+    word = fold(analysis.tokens[token].text)
+    if word in lex.first_person:
+        return frozenset({fold(writer)}) if writer else None
+    if word in lex.second_person:
+        return frozenset(fold(r) for r in readers) or None
+    span = subtree(analysis, token, children=children)
+    for entity in analysis.entities:
+        if entity.canonical and any(i in span for i in range(entity.start, entity.end)):
+            return frozenset({fold(entity.canonical)})
+    return None
+
+
+# --- what is only wished ----------------------------------------------------------------------
+
+
+def modal_word(claim: Analysis, evidence: Analysis, pairs: list[tuple[int, int]], claim_lex: Lexicon,
+               lex: Lexicon) -> str | None:
+    """The word that makes the sentence's matching predicate a wish or a possibility
+    ("I want the board to accept") when the claim states a fact."""
+    if any(t.keys & claim_lex.modals for t in claim.tokens):
+        return None
+    for _, j in pairs:
+        if evidence.parsed:
+            # Climb through complement clauses only ("want [the board to accept]"); a relative
+            # clause ("a merger, which the company refuses") is a fact of its own.
+            governors = []
+            node = j
+            for _ in range(3):
+                head = evidence.tokens[node].head
+                if head < 0 or head == node or evidence.tokens[node].dep not in COMPLEMENT_DEPS:
+                    break
+                governors.append(head)
+                node = head
+            governors += [k for k, t in enumerate(evidence.tokens)
+                          if t.head == j and t.dep in ("aux", "mark") and k != j]
+        else:
+            governors = list(range(max(0, j - 4), j))
+        for g in governors:
+            if evidence.tokens[g].keys & lex.modals:
+                return evidence.tokens[g].text
+    return None
+
+
+# --- reported speech ----------------------------------------------------------------------------
+
+
+def reporter(analysis: Analysis, lex: Lexicon, negated: frozenset[int]) -> str | None:
+    """Who the sentence reports as saying something ("X accuses Y of ..."), if it does."""
+    entity_at = {i: e for e in analysis.entities for i in range(e.start, e.end)}
+    for v, token in enumerate(analysis.tokens):
+        if fold(token.lemma) not in lex.reporting_verbs or v in negated:
+            continue
+        if analysis.parsed:
+            for i, t in enumerate(analysis.tokens):
+                if t.head == v and (t.dep in SUBJECT_DEPS or t.dep in AGENT_DEPS):
+                    if i in entity_at:
+                        return entity_at[i].canonical
+                    return t.text
+        before = [entity_at[i] for i in range(max(0, v - 6), v) if i in entity_at]
+        if before:
+            return before[-1].canonical
+        after = [entity_at[i] for i in range(v + 1, min(len(analysis.tokens), v + 4)) if i in entity_at]
+        if after:
+            return after[0].canonical
+    return None
