@@ -115,6 +115,7 @@ class Lexicon:
     reporting_verbs: frozenset[str]
     attitude_verbs: frozenset[str]
     modals: frozenset[str]
+    light_verbs: frozenset[str]
     first_person: frozenset[str]
     second_person: frozenset[str]
     qualifiers: PhraseTable
@@ -159,6 +160,7 @@ def lexicon(lang: str) -> Lexicon:
         reporting_verbs=frozenset(fold(w) for w in data.get("reporting_verbs", [])),
         attitude_verbs=frozenset(fold(w) for w in data.get("attitude_verbs", [])),
         modals=frozenset(fold(w) for w in data.get("modals", [])),
+        light_verbs=frozenset(fold(w) for w in data.get("light_verbs", [])),
         first_person=frozenset(fold(w) for w in data.get("pronouns", {}).get("first", [])),
         second_person=frozenset(fold(w) for w in data.get("pronouns", {}).get("second", [])),
         qualifiers=PhraseTable(qualifier_entries),
@@ -171,7 +173,8 @@ def lexicon(lang: str) -> Lexicon:
 def _empty(lang: str) -> Lexicon:
     empty = PhraseTable(())
     none = frozenset()
-    return Lexicon(lang, empty, empty, empty, empty, none, none, none, none, none, empty, empty, empty)
+    return Lexicon(lang, empty, empty, empty, empty, none, none, none, none, none, none, empty, empty,
+                   empty)
 
 
 class Aliases:

@@ -118,7 +118,8 @@ def relevance(reading: ClaimReading, analysis: Analysis, *, author: str | None =
     if context is not None:
         entities |= {e.canonical for e in context.entities if e.canonical}
     entity_overlap = len(reading.entities & entities) / len(reading.entities) if reading.entities else 0.0
-    topic = max(words, CONTEXT_WEIGHT * around if own.topical else 0.0)
+    # The neighbours tell what the sentence is about, but cannot make it say much more.
+    topic = max(words, min(CONTEXT_WEIGHT * around, words + CONTEXT_LIFT) if own.topical else 0.0)
     score = 100.0 * (0.6 * topic + 0.2 * token_set + 0.1 * partial + 0.1 * entity_overlap)
     features = {"coverage": words, "context_coverage": around, "topic": topic,
                 "token_set": token_set, "partial": partial, "entity_overlap": entity_overlap,
@@ -139,20 +140,28 @@ def relevance(reading: ClaimReading, analysis: Analysis, *, author: str | None =
 
 # The neighbours of a sentence count for less than the sentence itself.
 CONTEXT_WEIGHT = 0.85
+CONTEXT_LIFT = 0.25
 
 
 def claim_predicates(reading: ClaimReading) -> set[int]:
-    """Indexes (in the claim's light tokens) of what the claim asserts: its verbs, or the
-    word a copula links ("is a non-profit"), not the verb that only says whose wish it is."""
+    """Indexes (in the claim's light tokens) of what the claim asserts: its verbs, the word a
+    copula links ("is a non-profit"), and its polar terms - not a verb that only says whose
+    wish it is, nor one that only links its complement ("stay a non-profit")."""
     full, light = reading.full.tokens, reading.light.tokens
     if len(full) != len(light):
         return set()
-    found = set()
+    lex = reading.lexicon
+    has_complement = {t.head for t in full if t.dep in ("attr", "acomp", "oprd", "xcomp", "cop")}
+    found = {i for m in reading.polar for i in range(m.start, m.end) if light[i].content}
     for i, t in enumerate(full):
         is_predicate = t.pos == "VERB" or (t.dep == "ROOT" and t.pos in ("ADJ", "NOUN", "PROPN"))
-        if is_predicate and light[i].content and not (
-                reading.attitude_holder and _is_attitude_word(reading, t)):
-            found.add(i)
+        if not is_predicate or not light[i].content:
+            continue
+        if reading.attitude_holder and _is_attitude_word(reading, t):
+            continue
+        if t.keys & lex.light_verbs and (i in has_complement or found):
+            continue
+        found.add(i)
     return found
 
 

@@ -31,7 +31,7 @@ QUOTE_MARKS = re.compile(r"[«»“”\"„]")
 
 FEATURES = ("relevance", "coverage", "topic", "token_set", "entity_overlap", "missing_entity",
             "predicate_coverage",
-            "modal", "neg_mismatch", "opposed", "polar_agree", "actor_mismatch", "actor_match",
+            "modal", "neg_mismatch", "opposed", "polar_agree", "polar_missing", "actor_mismatch", "actor_match",
             "num_mismatch", "num_match", "num_unverified", "date_mismatch", "date_match", "date_unverified",
             "quant_mismatch", "hedged", "contrast", "speaker_match", "speaker_other", "reported")
 
@@ -97,7 +97,10 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
     topic = features["topic"]
     # How sure we are that the sentence speaks of the claim's matter: disagreement counts
     # only in proportion. Dates and numbers need more, as other events have other dates.
-    about = _ramp(topic, 0.3, 0.7)
+    about = _ramp(topic, 0.3, 0.7) * (0.4 + 0.6 * features["predicate_coverage"])
+    if features["missing_entity"]:
+        # A sentence that does not name what the claim is about can hardly deny it.
+        about *= 0.5
     same_event = _ramp(topic, 0.6, 0.9)
 
     claim_polar = frozenset(i for m in reading.lexicon.opposites.find(claim.keys)
@@ -107,7 +110,8 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
     evidence_neg = clauses.negation(analysis, lex, skip=evidence_polar)
 
     # Negation: aligned predicates negated on one side only.
-    aligned = clauses.aligned(claim, analysis)
+    # Words inside the claim's polar terms ("profit" of "non-profit") are compared as terms.
+    aligned = [(i, j) for i, j in clauses.aligned(claim, analysis) if i not in claim_polar]
     # Predicates line up by word or by lexicon side ("rejected"/"refuses"). Names are not
     # what a negation denies: "I will no longer fund OpenAI" says nothing about OpenAI.
     synonyms = _same_side_pairs(claim, analysis, reading.lexicon, lex)
@@ -136,24 +140,32 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
     # Opposed terms, each side's polarity corrected for negation.
     claim_sides = clauses.polar_sides(claim, reading.lexicon, claim_neg.heads)
     evidence_sides = clauses.polar_sides(analysis, lex, evidence_neg.heads)
-    opposed_terms, agreeing, polar_pairs = [], 0, []
+    opposed_terms, polar_pairs = [], []
+    opposed_groups, agreeing_groups, missing_groups = set(), set(), set()
     for cm, c_side in claim_sides:
-        others = [(em, e_side) for em, e_side in evidence_sides if em.value[0] == cm.value[0]]
+        group = cm.value[0]
+        others = [(em, e_side) for em, e_side in evidence_sides if em.value[0] == group]
         polar_pairs += [(cm.start, em.start) for em, _ in others]
         if not others:
+            missing_groups.add(group)
             continue
         if any(e_side == c_side for _, e_side in others):
-            agreeing += 1
+            agreeing_groups.add(group)
         against = [em for em, e_side in others if e_side != c_side]
         if against:
+            opposed_groups.add(group)
             opposed_terms.append(" ".join(cm.entry))
             if against[0].entry != cm.entry:  # the same word negated is already a negation reason
                 reasons.append(f"opposed terms: “{_span_text(claim, cm)}” vs “{_span_text(analysis, against[0])}”")
-    if opposed_terms and not agreeing:
-        # A sentence holding both sides ("a C corp with a parallel non-profit") opposes nothing.
+    # A sentence holding both sides of an opposition ("a C corp with a parallel non-profit")
+    # takes neither.
+    if opposed_groups - agreeing_groups:
         features["opposed"] = about
-    if agreeing and not opposed_terms:
+    if agreeing_groups - opposed_groups and not opposed_groups - agreeing_groups:
         features["polar_agree"] = 1.0
+    if missing_groups:
+        # The claim's point ("a non-profit") is not what the sentence speaks of.
+        features["polar_missing"] = 1.0
 
     # Who acts: "OpenAI resigned" is not "Musk resigned".
     verbs = [(i, j) for i, j in aligned if claim.tokens[i].pos in ("VERB", "AUX", "ADJ")] + polar_pairs
