@@ -19,6 +19,8 @@ PASSIVE_DEPS = ("nsubjpass", "nsubj:pass", "auxpass", "aux:pass")
 CONTROLLED_DEPS = ("xcomp", "conj", "advcl", "acl", "ccomp")
 COMPLEMENT_DEPS = ("xcomp", "ccomp", "csubj")
 RELATIVE_DEPS = ("relcl", "acl:relcl")
+# Entities that can act or speak (not dates, numbers, amounts).
+ACTOR_LABELS = frozenset({"ALIAS", "PERSON", "PER", "ORG", "NORP", "GPE", "LOC", "FAC", "MISC"})
 BREAKS = frozenset({",", ";", ".", ":", "!", "?"})
 PREDICATE_POS = frozenset({"VERB", "ADJ", "AUX"})
 
@@ -172,6 +174,8 @@ def _who(analysis: Analysis, token: int, lex: Lexicon, writer, readers, children
         return frozenset(fold(r) for r in readers) or None
     span = subtree(analysis, token, children=children)
     for entity in analysis.entities:
+        if entity.label not in ACTOR_LABELS:
+            continue
         if entity.canonical and any(i in span for i in range(entity.start, entity.end)):
             return frozenset({fold(entity.canonical)})
     return None
@@ -215,7 +219,7 @@ def reporter(analysis: Analysis, lex: Lexicon, negated: frozenset[int]) -> str |
     """Who the sentence reports as saying something ("X accuses Y of ..."), if it does."""
     entity_at = {i: e for e in analysis.entities for i in range(e.start, e.end)}
     for v, token in enumerate(analysis.tokens):
-        if fold(token.lemma) not in lex.reporting_verbs or v in negated:
+        if not token.keys & lex.reporting_verbs or v in negated:
             continue
         if analysis.parsed:
             for i, t in enumerate(analysis.tokens):

@@ -121,8 +121,9 @@ class Lexicon:
     qualifiers: PhraseTable
     quantifiers: PhraseTable
     opposites: PhraseTable
-    # Every word that appears on a side of an opposition: used to widen retrieval.
-    opposite_sides: dict[tuple[int, int], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    # Every word that appears on a side of an opposition, by (pair name, side): used to widen
+    # retrieval. Matches of `opposites` carry the same (pair name, side) as their value.
+    opposite_sides: dict[tuple[str, int], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
     def opposite_terms(self, match: Match) -> tuple[tuple[str, ...], ...]:
         group, side = match.value
@@ -145,8 +146,8 @@ def lexicon(lang: str) -> Lexicon:
     quantifier_entries = [(entry_words(w, lang), kind)
                           for kind, words in data.get("quantifiers", {}).items() for w in words]
     opposite_entries = []
-    sides: dict[tuple[int, int], tuple[tuple[str, ...], ...]] = {}
-    for group, pair in enumerate(data.get("opposites", [])):
+    sides: dict[tuple[str, int], tuple[tuple[str, ...], ...]] = {}
+    for group, pair in (data.get("opposites") or {}).items():
         for side, words in enumerate(pair):
             compiled = tuple(entry_words(w, lang) for w in words)
             sides[(group, side)] = compiled

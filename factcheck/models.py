@@ -103,11 +103,14 @@ class Token:
     ent: str = ""
     stop: bool = False
     punct: bool = False
+    # The dictionary (lookup) lemma: a second opinion when the trained lemmatizer, misled by
+    # a wrong part of speech, gets it wrong ("accuse" -> "accus").
+    base: str = ""
 
     @functools.cached_property
     def keys(self) -> frozenset[str]:
         """The forms lexicons and other texts are matched on."""
-        return frozenset((fold(self.text), fold(self.lemma)))
+        return frozenset(fold(k) for k in (self.text, self.lemma, self.base) if k)
 
     @property
     def end(self) -> int:

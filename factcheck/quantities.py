@@ -98,7 +98,7 @@ def find_quantities(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Quan
         high = _number(match["high"], words) if match["high"] else low
         scale_word = match["glued"] or match["scale"]
         unit_word = match["unit"] or match["prefix"]
-        if is_word and not (scale_word or unit_word or match["noun"]):
+        if is_word and not (scale_word or unit_word or (match["noun"] and low >= 2)):
             continue
         factor = scales.get(fold(scale_word), 1.0) if scale_word else 1.0
         unit = units.get(fold(unit_word.strip())) if unit_word else None

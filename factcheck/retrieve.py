@@ -11,6 +11,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
+from .clauses import ACTOR_LABELS
 from .dates import DateMention, PartialDate
 from .index import Store, row_date
 from .lexicon import Lexicon, Match, fold, lexicon
@@ -43,6 +44,10 @@ class ClaimReading:
     # compares those as dates and numbers, so relevance asks for a date or a comparable
     # quantity there, not for the same words.
     date_tokens: frozenset[int] = frozenset()
+    # What the claim asserts, as groups of light-token indexes (a verb, or a polar term), and
+    # which of them is the main one (-1: none).
+    predicates: tuple[tuple[int, ...], ...] = ()
+    main_predicate: int = -1
     quantity_tokens: dict = field(default_factory=dict)  # token index -> Quantity
 
     @property
@@ -99,16 +104,60 @@ def read_claim(claim: Claim, segmenter: Segmenter, store: Store | None = None) -
     opposite_terms = tuple(words for m in polar for words in lex.opposite_terms(m))
     qualifiers = tuple(dict.fromkeys(m.value for m in lex.qualifiers.find(full.keys)))
     idf = _idf(store, terms) if store is not None else {t: 1.0 for t in terms}
+    holder = _attitude_holder(full, lex)
+    predicates, main = claim_predicates(light, full, lex, polar, holder)
     return ClaimReading(
         claim=claim, lang=lang, light=light, full=full, lexicon=lex, terms=terms, idf=idf,
         entities=entities, speaker=aliases.canonical(claim.speaker) if claim.speaker else None,
-        attitude_holder=_attitude_holder(full, lex), qualifiers=qualifiers, dates=full.dates,
+        attitude_holder=holder, qualifiers=qualifiers, dates=full.dates,
         polar=polar, alias_terms=tuple(dict.fromkeys(alias_terms)),
         opposite_terms=tuple(dict.fromkeys(opposite_terms)),
         date_tokens=frozenset(i for i, t in enumerate(light.tokens)
                               if any(d.start <= t.start < d.end for d in full.dates)),
         quantity_tokens={i: q for i, t in enumerate(light.tokens) for q in full.quantities
-                         if q.start <= t.start < q.end})
+                         if q.start <= t.start < q.end},
+        predicates=predicates, main_predicate=main)
+
+
+def is_attitude_word(lex: Lexicon, token) -> bool:
+    return bool(token.keys & (lex.attitude_verbs | lex.reporting_verbs))
+
+
+
+
+def claim_predicates(light: Analysis, full: Analysis, lex: Lexicon, polar, holder):
+    """What the claim asserts: its verbs, the word a copula links ("is a non-profit"), its
+    polar terms - not a verb that only says whose wish it is, nor one that only links its
+    complement ("stay a non-profit"). Returns the groups of light-token indexes and the
+    index of the main group (the root's, else the first), or -1."""
+    if len(full.tokens) != len(light.tokens):
+        return (), -1
+    has_complement = {t.head for t in full.tokens if t.dep in ("attr", "acomp", "oprd", "xcomp", "cop")}
+    linking = {i for i, t in enumerate(full.tokens) if t.keys & lex.light_verbs and i in has_complement}
+    units: list[tuple[int, ...]] = [tuple(i for i in range(m.start, m.end) if light.tokens[i].content)
+                                    for m in polar]
+    units = [u for u in units if u and not set(u) <= linking]
+    in_polar = {i for u in units for i in u}
+    main = -1
+    for i, t in enumerate(full.tokens):
+        is_predicate = t.pos == "VERB" or (t.dep == "ROOT" and t.pos in ("ADJ", "NOUN", "PROPN"))
+        if not is_predicate or not light.tokens[i].content or i in in_polar:
+            if t.dep == "ROOT" and i in in_polar:
+                main = next(n for n, u in enumerate(units) if i in u)
+            continue
+        if holder and is_attitude_word(lex, t):
+            continue
+        if t.keys & lex.light_verbs and (i in has_complement or units):
+            continue
+        units.append((i,))
+        if t.dep == "ROOT":
+            main = len(units) - 1
+    if main < 0 and units:
+        # The root only links or wishes: the first verb is the point ("was the first to
+        # question ..."), else the first polar term ("wanted X to stay a non-profit").
+        verbs = [n for n, u in enumerate(units) if len(u) == 1 and u[0] not in in_polar]
+        main = verbs[0] if verbs else 0
+    return tuple(units), main
 
 
 def _attitude_holder(analysis: Analysis, lex: Lexicon) -> str | None:
@@ -119,7 +168,8 @@ def _attitude_holder(analysis: Analysis, lex: Lexicon) -> str | None:
              or fold(t.text) in lex.attitude_verbs]
     if not verbs:
         return None
-    entity_at = {i: e for e in analysis.entities for i in range(e.start, e.end)}
+    entity_at = {i: e for e in analysis.entities if e.label in ACTOR_LABELS
+                 for i in range(e.start, e.end)}
     for v in verbs:
         if analysis.parsed:
             for i, t in enumerate(tokens):

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .lexicon import fold
+from .lexicon import fold, lexicon
 from .models import Analysis
-from .retrieve import Candidate, ClaimReading
+from .retrieve import Candidate, ClaimReading, is_attitude_word
 from .segment import Segmenter
 
 # Two different words sharing this many first letters are taken as the same stem
@@ -23,6 +23,10 @@ STEM_PREFIX = 6
 STEM_CREDIT = 0.7
 # A claim word whose opposite or synonym (from the opposites lexicon) the sentence uses.
 LEXICON_CREDIT = 0.6
+# A claim word spelt nearly like a word of a sentence in another language.
+COGNATE_CREDIT = 0.6
+COGNATE_MIN_LENGTH = 5
+COGNATE_MIN_RATIO = 80
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Coverage:
 
     words: float
     predicates: float
+    main_predicate: float  # the claim's main verb (or the term a light verb links)
     topical: bool
 
 
@@ -55,16 +60,17 @@ def coverage(reading: ClaimReading, analysis: Analysis, *, author: str | None = 
     entities = {e.canonical for e in analysis.entities if e.canonical}
     if author:
         entities.add(author)
-    groups = {m.value[0] for m in reading.lexicon.opposites.find(analysis.keys)}
+    groups = {m.value[0] for m in lexicon(analysis.lang).opposites.find(analysis.keys)}
     entity_tokens = {i for e in reading.light.entities for i in range(e.start, e.end)}
     covered_entity_tokens = {i for e in reading.light.entities if e.canonical in entities
                              for i in range(e.start, e.end)}
     polar_tokens = {i for m in reading.polar if m.value[0] in groups for i in range(m.start, m.end)}
     by_author = bool(author and reading.attitude_holder and fold(author) == fold(reading.attitude_holder))
-    predicates = claim_predicates(reading)
+    credits: dict[int, float] = {}
+    # Across languages, words spelt nearly alike are often the same word ("offer"/"offre").
+    cognates = analysis.lang != reading.lang
     default_idf = max(reading.idf.values(), default=1.0)
     total = covered = 0.0
-    predicate_total = predicate_covered = 0.0
     topical = False
     for i, token in enumerate(reading.light.tokens):
         if not token.content:
@@ -80,7 +86,7 @@ def coverage(reading: ClaimReading, analysis: Analysis, *, author: str | None = 
         elif token.keys & keys or i in covered_entity_tokens:
             credit = 1.0
             topical = topical or i not in entity_tokens
-        elif by_author and _is_attitude_word(reading, token):
+        elif by_author and is_attitude_word(reading.lexicon, token):
             credit = 1.0
         elif i in polar_tokens:
             credit = LEXICON_CREDIT
@@ -88,13 +94,28 @@ def coverage(reading: ClaimReading, analysis: Analysis, *, author: str | None = 
         elif any(len(k) >= STEM_PREFIX and k[:STEM_PREFIX] in stems for k in token.keys):
             credit = STEM_CREDIT
             topical = topical or i not in entity_tokens
+        elif cognates and _has_cognate(token.keys, keys):
+            credit = COGNATE_CREDIT
+            topical = topical or i not in entity_tokens
         total += weight
         covered += credit * weight
-        if i in predicates:
-            predicate_total += 1
-            predicate_covered += credit
+        credits[i] = credit
     words = covered / total if total else 0.0
-    return Coverage(words, predicate_covered / predicate_total if predicate_total else words, topical)
+    units = [sum(credits.get(i, 0.0) for i in unit) / len(unit) for unit in reading.predicates]
+    predicates = sum(units) / len(units) if units else words
+    main = units[reading.main_predicate] if units and reading.main_predicate >= 0 else predicates
+    return Coverage(words, predicates, main, topical)
+
+
+def _has_cognate(claim_keys: frozenset[str], keys: set[str]) -> bool:
+    for claim_key in claim_keys:
+        if len(claim_key) < COGNATE_MIN_LENGTH:
+            continue
+        for key in keys:
+            if key[:1] == claim_key[:1] and len(key) >= COGNATE_MIN_LENGTH and \
+                    fuzz.ratio(claim_key, key, score_cutoff=COGNATE_MIN_RATIO):
+                return True
+    return False
 
 
 def relevance(reading: ClaimReading, analysis: Analysis, *, author: str | None = None,
@@ -123,7 +144,7 @@ def relevance(reading: ClaimReading, analysis: Analysis, *, author: str | None =
     score = 100.0 * (0.6 * topic + 0.2 * token_set + 0.1 * partial + 0.1 * entity_overlap)
     features = {"coverage": words, "context_coverage": around, "topic": topic,
                 "token_set": token_set, "partial": partial, "entity_overlap": entity_overlap,
-                "predicate_coverage": own.predicates,
+                "predicate_coverage": own.predicates, "main_predicate": own.main_predicate,
                 "missing_entity": float(bool(reading.entities - entities))}
     if score_cutoff is not None and score < score_cutoff:
         return 0.0, features, set()
@@ -133,7 +154,7 @@ def relevance(reading: ClaimReading, analysis: Analysis, *, author: str | None =
     matched |= {i for e in analysis.entities if e.canonical in claim_entity_names
                 for i in range(e.start, e.end)}
     claim_groups = {m.value[0] for m in reading.polar}
-    matched |= {i for m in reading.lexicon.opposites.find(analysis.keys) if m.value[0] in claim_groups
+    matched |= {i for m in lexicon(analysis.lang).opposites.find(analysis.keys) if m.value[0] in claim_groups
                 for i in range(m.start, m.end)}
     return score, features, matched
 
@@ -141,33 +162,6 @@ def relevance(reading: ClaimReading, analysis: Analysis, *, author: str | None =
 # The neighbours of a sentence count for less than the sentence itself.
 CONTEXT_WEIGHT = 0.85
 CONTEXT_LIFT = 0.25
-
-
-def claim_predicates(reading: ClaimReading) -> set[int]:
-    """Indexes (in the claim's light tokens) of what the claim asserts: its verbs, the word a
-    copula links ("is a non-profit"), and its polar terms - not a verb that only says whose
-    wish it is, nor one that only links its complement ("stay a non-profit")."""
-    full, light = reading.full.tokens, reading.light.tokens
-    if len(full) != len(light):
-        return set()
-    lex = reading.lexicon
-    has_complement = {t.head for t in full if t.dep in ("attr", "acomp", "oprd", "xcomp", "cop")}
-    found = {i for m in reading.polar for i in range(m.start, m.end) if light[i].content}
-    for i, t in enumerate(full):
-        is_predicate = t.pos == "VERB" or (t.dep == "ROOT" and t.pos in ("ADJ", "NOUN", "PROPN"))
-        if not is_predicate or not light[i].content:
-            continue
-        if reading.attitude_holder and _is_attitude_word(reading, t):
-            continue
-        if t.keys & lex.light_verbs and (i in has_complement or found):
-            continue
-        found.add(i)
-    return found
-
-
-def _is_attitude_word(reading: ClaimReading, token) -> bool:
-    lex = reading.lexicon
-    return bool(token.keys & (lex.attitude_verbs | lex.reporting_verbs))
 
 
 def rank(reading: ClaimReading, candidates: list[Candidate], segmenter: Segmenter, *,

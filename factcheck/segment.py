@@ -116,6 +116,14 @@ class Segmenter:
                         lang, ", ".join(names) or "none configured")
         return self.light(lang), False
 
+    def _lookup(self, lang: str):
+        """The lookup lemmatizer's table for `lang`, if it has one."""
+        nlp = self.light(lang)
+        if "lemmatizer" not in nlp.pipe_names:
+            return None
+        lookups = nlp.get_pipe("lemmatizer").lookups
+        return lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else None
+
     def pipeline_id(self, lang: str) -> str:
         nlp, trained = self.full(lang)
         if not trained:
@@ -206,10 +214,12 @@ class Segmenter:
         return [self._memo[k] for k in keys]
 
     def _analysis(self, doc, lang: str, parsed: bool) -> Analysis:
+        lookup = self._lookup(lang) if parsed else None
         tokens = tuple(
             Token(text=t.text, lemma=t.lemma_ or t.text, start=t.idx, pos=t.pos_, dep=t.dep_,
                   head=t.head.i if parsed else -1, ent=t.ent_type_,
-                  stop=t.is_stop or fold(t.text) in _stop_words(lang), punct=t.is_punct or t.is_space)
+                  stop=t.is_stop or fold(t.text) in _stop_words(lang), punct=t.is_punct or t.is_space,
+                  base=_looked_up(lookup, t.text))
             for t in doc)
         keys = tuple(t.keys for t in tokens)
         entities: list[EntitySpan] = []
@@ -227,6 +237,15 @@ class Segmenter:
         quantities = find_quantities(doc.text, skip=[(d.start, d.end) for d in dates])
         return Analysis(doc.text, lang, tokens, tuple(sorted(entities, key=lambda e: e.start)),
                         tuple(dates), tuple(quantities), parsed)
+
+
+def _looked_up(table, text: str) -> str:
+    if table is None:
+        return ""
+    found = table.get(text) or table.get(text.lower())
+    if isinstance(found, (list, tuple)):  # some tables list several lemmas: take the first
+        found = found[0] if found else None
+    return found if isinstance(found, str) and found != text else ""
 
 
 def _light_pipeline(lang: str) -> Language:
@@ -282,7 +301,7 @@ def _sentence_spans(doc) -> Iterator[tuple[int, int, list]]:
 def analysis_to_json(analysis: Analysis) -> str:
     return json.dumps({
         "text": analysis.text, "lang": analysis.lang, "parsed": analysis.parsed,
-        "tokens": [[t.text, t.lemma, t.start, t.pos, t.dep, t.head, t.ent, t.stop, t.punct]
+        "tokens": [[t.text, t.lemma, t.start, t.pos, t.dep, t.head, t.ent, t.stop, t.punct, t.base]
                    for t in analysis.tokens],
         "entities": [[e.start, e.end, e.label, e.text, e.canonical] for e in analysis.entities],
         "dates": [[d.start, d.end, d.text, d.date.iso, d.date.precision, d.relation]

@@ -82,7 +82,7 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
           model: StanceModel | None = None, aliases=None) -> Judgement:
     """The stance of one candidate sentence (read with the full pipeline) on the claim."""
     model = model or default_model()
-    lex = lexicon(analysis.lang) if analysis.lang == reading.lang else reading.lexicon
+    lex = lexicon(analysis.lang)
     claim = reading.full
     candidate = scored.candidate
     canonical = aliases.canonical if aliases else (lambda name: name)
@@ -101,6 +101,10 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
     if features["missing_entity"]:
         # A sentence that does not name what the claim is about can hardly deny it.
         about *= 0.5
+    if not scored.features.get("main_predicate", 1.0):
+        # Nothing of what the claim mainly says ("betrayed") is there: an opposite word on
+        # the side ("for-profit" against "non-profit mission") is not a denial.
+        about *= 0.4
     same_event = _ramp(topic, 0.6, 0.9)
 
     claim_polar = frozenset(i for m in reading.lexicon.opposites.find(claim.keys)
@@ -132,10 +136,6 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
             side = "the sentence" if j in evidence_neg.scope else "the claim"
             reasons.append(f"negation: “{analysis.tokens[j].text}” is negated in {side} only")
 
-    modal = clauses.modal_word(claim, analysis, predicates, reading.lexicon, lex)
-    if modal:
-        features["modal"] = 1.0
-        reasons.append(f"“{modal}”: the sentence speaks of a wish or a possibility, not a fact")
 
     # Opposed terms, each side's polarity corrected for negation.
     claim_sides = clauses.polar_sides(claim, reading.lexicon, claim_neg.heads)
@@ -147,7 +147,8 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
         others = [(em, e_side) for em, e_side in evidence_sides if em.value[0] == group]
         polar_pairs += [(cm.start, em.start) for em, _ in others]
         if not others:
-            missing_groups.add(group)
+            if not any(claim.tokens[i].keys & reading.lexicon.light_verbs for i in range(cm.start, cm.end)):
+                missing_groups.add(group)
             continue
         if any(e_side == c_side for _, e_side in others):
             agreeing_groups.add(group)
@@ -157,6 +158,11 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
             opposed_terms.append(" ".join(cm.entry))
             if against[0].entry != cm.entry:  # the same word negated is already a negation reason
                 reasons.append(f"opposed terms: “{_span_text(claim, cm)}” vs “{_span_text(analysis, against[0])}”")
+    modal = clauses.modal_word(claim, analysis, predicates + polar_pairs, reading.lexicon, lex)
+    if modal:
+        features["modal"] = 1.0
+        reasons.append(f"“{modal}”: the sentence speaks of a wish or a possibility, not a fact")
+
     # A sentence holding both sides of an opposition ("a C corp with a parallel non-profit")
     # takes neither.
     if opposed_groups - agreeing_groups:
@@ -211,6 +217,10 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
     probabilities = model.probabilities(features)
     stance = max(probabilities, key=probabilities.get)
     role = "evidence"
+    if stance == "contradicts" and reporter is not None and not holder and features["coverage"] >= 0.5:
+        # "X accuses Y of ..." against a claim about Y: X's claim, not a fact either way.
+        stance = "neutral"
+        reasons.insert(0, f"reports what {reporter_name or reporter} claims, not a fact")
     if stance == "supports":
         restates = reading.speaker and _same(author, reading.speaker) and features["coverage"] >= 0.7
         reports_claim = reporter is not None and not holder and features["coverage"] >= 0.5
@@ -221,7 +231,9 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
     if stance != "neutral" and not reasons:
         reasons.append(f"says the same as the claim ({round(features['coverage'] * 100)} % of its words)"
                        if stance == "supports" else "disagrees with the claim")
-    return Judgement(stance, probabilities[stance], probabilities, features, tuple(reasons), role,
+    return Judgement(stance, probabilities[stance] if stance != "neutral" else max(
+                         probabilities["neutral"], 1 - probabilities["contradicts"]),
+                     probabilities, features, tuple(reasons), role,
                      speaker_match, tuple(opposed_terms))
 
 
@@ -249,10 +261,10 @@ def _actors(reading: ClaimReading, evidence: Analysis, pairs, lex: Lexicon, auth
 
 
 def _same_side_pairs(claim: Analysis, evidence: Analysis, claim_lex: Lexicon, lex: Lexicon):
-    """(claim token, sentence token) of different words on the same side of an opposition."""
+    """(claim token, sentence token) of words on the same side of an opposition."""
     found = lex.opposites.find(evidence.keys)
     return [(cm.start, em.start) for cm in claim_lex.opposites.find(claim.keys) for em in found
-            if em.value == cm.value and em.entry != cm.entry]
+            if em.value == cm.value]
 
 
 def _claim_has_actor(reading: ClaimReading, pairs) -> bool:

@@ -11,7 +11,8 @@ from factcheck.retrieve import Candidate, read_claim
 from factcheck.score import Scored, relevance
 from factcheck.segment import Segmenter
 from factcheck.config import Settings
-from factcheck.stance import judge, negated
+from factcheck.clauses import negation
+from factcheck.stance import judge
 from factcheck.lexicon import lexicon
 
 ALIASES = Aliases({"Ann Lee": ("Ann", "Lee"), "Acme": ("Acme Rail",), "Borealis": ()})
@@ -51,7 +52,7 @@ def test_stance_negation(seg, claim, sentence, expected):
 
 def test_stance_negation_scope_stops_at_the_contrast(seg):
     analysis = seg.analyze(["Acme did not sell the trains but kept the stations."], "en")[0]
-    scope = {analysis.tokens[i].text for i in negated(analysis, lexicon("en"))}
+    scope = {analysis.tokens[i].text for i in negation(analysis, lexicon("en")).scope}
     assert "sell" in scope and "kept" not in scope and "stations" not in scope
 
 
