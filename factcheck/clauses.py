@@ -215,22 +215,31 @@ def modal_word(claim: Analysis, evidence: Analysis, pairs: list[tuple[int, int]]
 # --- reported speech ----------------------------------------------------------------------------
 
 
-def reporter(analysis: Analysis, lex: Lexicon, negated: frozenset[int]) -> str | None:
+@dataclass(frozen=True)
+class Report:
+    """A reporting verb in a sentence: who speaks, and the tokens of what they say."""
+
+    speaker: str  # canonical name, or the subject's own words ("they")
+    said: frozenset[int]
+
+
+def reporter(analysis: Analysis, lex: Lexicon, negated: frozenset[int]) -> Report | None:
     """Who the sentence reports as saying something ("X accuses Y of ..."), if it does."""
     entity_at = {i: e for e in analysis.entities for i in range(e.start, e.end)}
+    children = _children(analysis) if analysis.parsed else {}
     for v, token in enumerate(analysis.tokens):
         if not token.keys & lex.reporting_verbs or v in negated:
             continue
         if analysis.parsed:
+            said = frozenset(subtree(analysis, v, skip_deps=SUBJECT_DEPS + AGENT_DEPS, children=children) - {v})
             for i, t in enumerate(analysis.tokens):
                 if t.head == v and (t.dep in SUBJECT_DEPS or t.dep in AGENT_DEPS):
-                    if i in entity_at:
-                        return entity_at[i].canonical
-                    return t.text
+                    return Report(entity_at[i].canonical if i in entity_at else t.text, said)
+        said = frozenset(range(v + 1, len(analysis.tokens)))
         before = [entity_at[i] for i in range(max(0, v - 6), v) if i in entity_at]
         if before:
-            return before[-1].canonical
+            return Report(before[-1].canonical, said)
         after = [entity_at[i] for i in range(v + 1, min(len(analysis.tokens), v + 4)) if i in entity_at]
         if after:
-            return after[0].canonical
+            return Report(after[0].canonical, frozenset(range(after[0].end, len(analysis.tokens))))
     return None

@@ -199,8 +199,12 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
     if lex.contrast.find(analysis.keys):
         features["contrast"] = 1.0
 
-    reporter = clauses.reporter(analysis, lex, evidence_neg.scope)
-    reporter_name = canonical(reporter) if reporter else None
+    report = clauses.reporter(analysis, lex, evidence_neg.scope)
+    reporter_name = canonical(report.speaker) if report else None
+    # Whether what matches the claim is what the reported speaker says ("X accuses Y of <the
+    # claim>") rather than the sentence's own statement ("X sued Y, accusing it of ...").
+    matched = {j for _, j in aligned + polar_pairs}
+    reports_claim = bool(report and matched and len(matched & report.said) * 2 >= len(matched))
     speaker_match = False
     holder = reading.attitude_holder
     if holder:
@@ -211,23 +215,28 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
         else:
             features["speaker_other"] = 1.0
             reasons.append(f"about what {holder} said or wanted, but not in {holder}'s own words")
-    if reporter is not None:
+    if reports_claim:
         features["reported"] = 1.0
 
     probabilities = model.probabilities(features)
     stance = max(probabilities, key=probabilities.get)
     role = "evidence"
-    if stance == "contradicts" and reporter is not None and not holder and features["coverage"] >= 0.5:
-        # "X accuses Y of ..." against a claim about Y: X's claim, not a fact either way.
+    quoted_claim = reports_claim and not holder and features["coverage"] >= 0.5
+    restates = stance == "supports" and reading.speaker and _same(author, reading.speaker) \
+        and features["coverage"] >= 0.7
+    disagrees = any(features[k] for k in ("neg_mismatch", "opposed", "num_mismatch", "date_mismatch",
+                                         "quant_mismatch", "actor_mismatch"))
+    says_it = stance == "supports" or (features["coverage"] >= 0.75 and not disagrees
+                                       and scored.features.get("main_predicate", 0.0) > 0)
+    if restates or (quoted_claim and says_it):
+        # Where the claim was made: its source, never its support.
+        role, stance = "appearance", "supports"
+        reasons.insert(0, f"reports {reporter_name or author or 'someone'} making the claim: "
+                          "a source of the claim, not support")
+    elif quoted_claim:
+        # "X denies that ..." against a claim: X's word, not a fact either way.
         stance = "neutral"
-        reasons.insert(0, f"reports what {reporter_name or reporter} claims, not a fact")
-    if stance == "supports":
-        restates = reading.speaker and _same(author, reading.speaker) and features["coverage"] >= 0.7
-        reports_claim = reporter is not None and not holder and features["coverage"] >= 0.5
-        if restates or reports_claim:
-            role = "appearance"
-            reasons.insert(0, f"reports {reporter_name or author or 'someone'} making the claim: "
-                              "a source of the claim, not support")
+        reasons.insert(0, f"reports what {reporter_name} says, not a fact")
     if stance != "neutral" and not reasons:
         reasons.append(f"says the same as the claim ({round(features['coverage'] * 100)} % of its words)"
                        if stance == "supports" else "disagrees with the claim")
