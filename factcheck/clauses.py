@@ -15,7 +15,7 @@ from .models import Analysis
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "nsubj:pass", "csubj", "csubj:pass")
 AGENT_DEPS = ("agent", "obl:agent")
 PASSIVE_DEPS = ("nsubjpass", "nsubj:pass", "auxpass", "aux:pass")
-# Clauses whose subject is their governor's ("Musk asked to be excluded"): climb to find it.
+# Clauses whose subject is their governor's ("Ann asked to be excluded"): climb to find it.
 CONTROLLED_DEPS = ("xcomp", "conj", "advcl", "acl", "ccomp")
 COMPLEMENT_DEPS = ("xcomp", "ccomp", "csubj")
 RELATIVE_DEPS = ("relcl", "acl:relcl")

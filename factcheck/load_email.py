@@ -19,7 +19,7 @@ from typing import BinaryIO, Iterator
 from .dates import PartialDate, parse_date
 from .models import Document, Part, Provenance
 
-# "On Mon, Sep 20, 2017 at 3:52 PM, Elon Musk <e@x.com> wrote:" and its French twin,
+# "On Mon, Sep 20, 2017 at 3:52 PM, Ann Lee <ann@x.org> wrote:" and its French twin,
 # possibly wrapped over two lines by the mail client.
 _REPLY_HEADER = re.compile(
     r"^\s*(?:On|Le)\s+(?P<inner>.{4,400}?)\s*(?:wrote|a\s+écrit|a\s+ecrit)\s*:\s*$",
@@ -333,7 +333,7 @@ def _reply_header(lines: list[str], i: int):
 
 
 def _who_and_when(inner: str) -> tuple[str | None, PartialDate | None]:
-    """Split "Mon, Sep 20, 2017 at 3:52 PM, Elon Musk <e@x.com>" into author and date."""
+    """Split "Mon, Sep 20, 2017 at 3:52 PM, Ann Lee <ann@x.org>" into author and date."""
     inner = inner.strip().rstrip(",")
     cut = 0
     for match in _TIME_OR_YEAR.finditer(inner):

@@ -175,7 +175,7 @@ def _attitude_holder(analysis: Analysis, lex: Lexicon) -> str | None:
             for i, t in enumerate(tokens):
                 if t.head == v and t.dep.startswith("nsubj") and i in entity_at:
                     return entity_at[i].canonical
-                # "Musk's demand", "the proposal by Musk"
+                # "Ann's demand", "the proposal by Ann"
                 if t.head == v and t.dep in ("poss", "agent", "obl:agent") and i in entity_at:
                     return entity_at[i].canonical
         # Without a parse (or when the parse found no subject): the nearest entity before.

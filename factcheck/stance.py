@@ -103,7 +103,7 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
         about *= 0.5
     if not scored.features.get("main_predicate", 1.0):
         # Nothing of what the claim mainly says ("betrayed") is there: an opposite word on
-        # the side ("for-profit" against "non-profit mission") is not a denial.
+        # the side ("for-profit" against a "non-profit charter") is not a denial.
         about *= 0.4
     same_event = _ramp(topic, 0.6, 0.9)
 
@@ -117,13 +117,13 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
     # Words inside the claim's polar terms ("profit" of "non-profit") are compared as terms.
     aligned = [(i, j) for i, j in clauses.aligned(claim, analysis) if i not in claim_polar]
     # Predicates line up by word or by lexicon side ("rejected"/"refuses"). Names are not
-    # what a negation denies: "I will no longer fund OpenAI" says nothing about OpenAI.
+    # what a negation denies: "I will no longer fund Acme" says nothing about Acme.
     synonyms = _same_side_pairs(claim, analysis, reading.lexicon, lex)
     predicates = [(i, j) for i, j in aligned if claim.tokens[i].pos in clauses.PREDICATE_POS
                   or analysis.tokens[j].pos in clauses.PREDICATE_POS] + synonyms or \
         [(i, j) for i, j in aligned if claim.tokens[i].pos == "NOUN"]
     if reading.attitude_holder:
-        # "Musk never asked for the CEO role": what is negated is the wish, so compare what
+        # "Ann never asked for the CEO role": what is negated is the wish, so compare what
         # was wished for - every shared word but the name of who wished it.
         holder = {i for e in claim.entities if e.canonical == reading.attitude_holder
                   for i in range(e.start, e.end)}
@@ -163,7 +163,7 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
         features["modal"] = 1.0
         reasons.append(f"“{modal}”: the sentence speaks of a wish or a possibility, not a fact")
 
-    # A sentence holding both sides of an opposition ("a C corp with a parallel non-profit")
+    # A sentence holding both sides of an opposition ("a commercial firm with a charitable arm")
     # takes neither.
     if opposed_groups - agreeing_groups:
         features["opposed"] = about
@@ -173,7 +173,7 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *,
         # The claim's point ("a non-profit") is not what the sentence speaks of.
         features["polar_missing"] = 1.0
 
-    # Who acts: "OpenAI resigned" is not "Musk resigned".
+    # Who acts: "Acme resigned" is not "Ann resigned".
     verbs = [(i, j) for i, j in aligned if claim.tokens[i].pos in ("VERB", "AUX", "ADJ")] + polar_pairs
     agreement = _actors(reading, analysis, verbs, lex, author, readers, canonical)
     if agreement is False:
