@@ -276,7 +276,7 @@ def _ticks(first, last, left: float, width: float) -> tuple[tuple[float, str], .
     for year in years[::step]:
         when = first.replace(year=year, month=1, day=1, hour=0, minute=0, second=0)
         if when < first:
-            when = first
+            continue  # a partial first year gets no tick of its own: its label would collide
         x = left + width * _fraction([first, last], when)
         ticks.append((round(x, 1), str(year)))
     return tuple(ticks)
