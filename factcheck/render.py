@@ -269,6 +269,10 @@ def _fraction(dates: list, when) -> float:
     return (when - first).total_seconds() / span
 
 
+# Pixels between two year labels, below which the earlier one is left out.
+MIN_TICK_GAP = 45
+
+
 def _ticks(first, last, left: float, width: float) -> tuple[tuple[float, str], ...]:
     years = list(range(first.year, last.year + 1))
     step = max(1, len(years) // 8)
@@ -276,9 +280,12 @@ def _ticks(first, last, left: float, width: float) -> tuple[tuple[float, str], .
     for year in years[::step]:
         when = first.replace(year=year, month=1, day=1, hour=0, minute=0, second=0)
         if when < first:
-            continue  # a partial first year gets no tick of its own: its label would collide
+            continue  # a partial first year is labelled at the start, below, if there is room
         x = left + width * _fraction([first, last], when)
         ticks.append((round(x, 1), str(year)))
+    if first.month != 1 or first.day != 1:
+        if not ticks or ticks[0][0] - left >= MIN_TICK_GAP:
+            ticks.insert(0, (round(left, 1), str(first.year)))
     return tuple(ticks)
 
 
