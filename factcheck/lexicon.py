@@ -24,9 +24,14 @@ def load_data(name: str):
     return yaml.safe_load(text)
 
 
+@functools.lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    """Lower case without accents: the key words are compared on."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
+    """Lower case without accents: the key words are compared on. Cached: corpora repeat
+    their words, and this runs for every token."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFD", lowered)
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 

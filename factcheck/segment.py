@@ -45,9 +45,17 @@ class AnalysisCache(Protocol):
 @functools.cache
 def _stop_words(lang: str) -> frozenset[str]:
     try:
-        return frozenset(fold(w) for w in spacy.blank(lang).Defaults.stop_words)
+        return frozenset(fold(w) for w in spacy.util.get_lang_class(lang).Defaults.stop_words)
     except Exception:  # noqa: BLE001 - an unknown language code: no stop words
         return frozenset()
+
+
+@functools.cache
+def _own_stop_words(languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """Per language, the stop words no other candidate language shares."""
+    stops = {lang: _stop_words(lang) for lang in languages}
+    return {lang: stops[lang] - frozenset().union(*(stops[o] for o in languages if o != lang))
+            for lang in languages}
 
 
 def detect_language(text: str, languages: Iterable[str], default: str) -> str:
@@ -59,13 +67,10 @@ def detect_language(text: str, languages: Iterable[str], default: str) -> str:
     languages = tuple(languages)
     if len(languages) < 2:
         return languages[0] if languages else default
-    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text[:4000].lower())
+    words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text[:2000].lower())
     words += [w.split("'")[0] + "'" for w in words if "'" in w]
-    stops = {lang: _stop_words(lang) for lang in languages}
-    scores = {}
-    for lang in languages:
-        own = stops[lang] - frozenset().union(*(stops[o] for o in languages if o != lang))
-        scores[lang] = sum(1 for w in words if fold(w) in own or w in own)
+    own = _own_stop_words(languages)
+    scores = {lang: sum(1 for w in words if w in own[lang] or fold(w) in own[lang]) for lang in languages}
     best = max(scores.values())
     leaders = [lang for lang, score in scores.items() if score == best]
     if len(leaders) == 1 and best > 0:
