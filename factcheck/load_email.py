@@ -74,8 +74,24 @@ def iter_mbox(stream: BinaryIO) -> Iterator[RawMessage]:
         yield RawMessage(b"".join(lines), number, start_line)
 
 
+# What the email package raises on broken mail, beyond its own MessageError family.
+BROKEN_MAIL = (email.errors.MessageError, LookupError, UnicodeError, ValueError, TypeError,
+               IndexError, AttributeError)
+
+
 def parse_message(raw: RawMessage, relpath: str) -> Document:
-    """A Document from one RFC 5322 message; raises ValueError if it has no readable text."""
+    """A Document from one RFC 5322 message; raises ValueError if it cannot be read."""
+    try:
+        return _parse_message(raw, relpath)
+    except ValueError:
+        raise
+    except BROKEN_MAIL as exc:
+        # A message so broken that the email package itself fails on it: one error, named,
+        # and the next message is read.
+        raise ValueError(f"unreadable message ({type(exc).__name__}: {exc})") from None
+
+
+def _parse_message(raw: RawMessage, relpath: str) -> Document:
     # compat32 keeps headers as raw strings, decoded below only where needed: several times
     # faster than the modern policy on large mailboxes, and more forgiving of broken headers.
     message = email.message_from_bytes(raw.data, policy=email.policy.compat32)
@@ -117,7 +133,7 @@ def _header(message, name: str) -> str:
         return " ".join(raw.split())
     try:
         return " ".join(str(email.header.make_header(email.header.decode_header(raw))).split())
-    except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
+    except BROKEN_MAIL:
         return " ".join(raw.split())
 
 
@@ -140,7 +156,7 @@ def _addresses(message, name: str) -> list[str]:
             if "=?" in display:
                 try:
                     display = str(email.header.make_header(email.header.decode_header(display)))
-                except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
+                except BROKEN_MAIL:
                     pass
             formatted = _format_address(display, address)
             if formatted:
@@ -199,7 +215,10 @@ def _decoded(part) -> str:
     if payload is None:
         payload = part.get_payload()
         return payload if isinstance(payload, str) else ""
-    charset = part.get_content_charset() or "utf-8"
+    try:
+        charset = part.get_content_charset() or "utf-8"
+    except BROKEN_MAIL:
+        charset = "utf-8"
     try:
         return payload.decode(charset)
     except (LookupError, UnicodeDecodeError):

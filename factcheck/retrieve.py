@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 from .clauses import ACTOR_LABELS
@@ -192,11 +193,15 @@ def _idf(store: Store, terms: tuple[str, ...]) -> dict[str, float]:
     return {t: math.log((total + 1) / (frequencies.get(t, 0) + 0.5)) for t in terms}
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def fts_query(groups: list[tuple[str, ...]]) -> str:
     """An FTS5 OR-query of words and phrases, each quoted so no user text is syntax."""
     parts = []
     for words in groups:
-        words = tuple(w for w in words if w.strip())
+        # Control characters (a NUL ends an SQL string early) are no part of any word.
+        words = tuple(c for c in (_CONTROL.sub("", w) for w in words) if c.strip())
         if words:
             parts.append('"' + " ".join(w.replace('"', '""') for w in words) + '"')
     return " OR ".join(dict.fromkeys(parts))
