@@ -189,6 +189,10 @@ def add_claim(path: Path, text: str, *, speaker: str | None = None, date: str | 
         updated = _append_csv(data, record)
     else:
         updated = _append_yaml(data, record)
+    if (path.read_bytes() if path.exists() else b"") != data:
+        # Someone saved the file while we were adding to it: theirs wins, nothing is lost.
+        raise InputError("the file changed while the claim was being added; nothing was written",
+                         path=str(path), hint="Run add-claim again.")
     atomic_write(path, updated)
     return _claim(record, str(path), _line_of_new(updated, record["id"], path))
 

@@ -168,7 +168,10 @@ class Store:
         try:
             yield
         except BaseException:
-            self.db.execute("ROLLBACK")
+            # SQLite may have rolled back already (a full disk does): then there is nothing
+            # to undo, and the original error is the one to report.
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
             raise
         else:
             self.db.execute("COMMIT")
@@ -482,6 +485,8 @@ def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None,
             store.set_meta("corpus_hash", _corpus_hash(store, aliases))
             store.set_meta("sentence_count",
                            str(store.db.execute("SELECT count(*) FROM sentences").fetchone()[0]))
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot write the index {store.path}: {exc}", hint=_store_hint(exc)) from None
     finally:
         store.unlock()
     report.seconds = time.perf_counter() - started
