@@ -339,6 +339,18 @@ class Store:
                 return []
             raise
 
+    def sentences_of(self, doc_ids: Iterable[str]) -> list[sqlite3.Row]:
+        """Every sentence of the given documents, in document order."""
+        rows: list[sqlite3.Row] = []
+        for chunk in _chunks(list(dict.fromkeys(doc_ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            rows += self.db.execute(
+                "SELECT s.id, s.doc_rowid, s.field, s.start, s.end, s.text, s.lang, s.author, "
+                "s.author_key, s.date, s.date_precision, s.quoted, s.quote_ref, s.terms "
+                f"FROM sentences s JOIN documents d ON d.rowid = s.doc_rowid WHERE d.id IN ({marks}) "
+                "ORDER BY s.id", chunk).fetchall()
+        return rows
+
     def sentence_count(self) -> int:
         cached = self.meta("sentence_count")
         if cached is not None:

@@ -21,7 +21,7 @@ from .index import IndexReport, Store, default_db_path, update_index
 from .lexicon import Aliases, fold
 from .load import load_aliases
 from .models import Claim, CorpusSummary, Evidence, Verdict
-from .retrieve import Candidate, ClaimReading, read_claim, retrieve
+from .retrieve import Candidate, ClaimReading, candidates_from_rows, read_claim, retrieve
 from .score import Scored, rank
 from .segment import Segmenter
 from .stance import Judgement, StanceModel, default_model, judge
@@ -154,6 +154,16 @@ class Checker:
             if claim.speaker else ()
         return Verdict(claim, outcome.verdict, outcome.confidence, outcome.rationale, shown,
                        record, appearances)
+
+    def judge_documents(self, claim: Claim, doc_ids: Iterable[str], *, with_judgements: bool = False):
+        """The stance of every sentence of the given documents on a claim - the same reading,
+        scoring and stance as `check_claim`, without retrieval (for evaluations). With
+        `with_judgements`, (Evidence, Judgement) pairs, as the verdict stage takes them."""
+        reading = read_claim(claim, self.segmenter, self.store)
+        candidates = candidates_from_rows(self.store, self.store.sentences_of(doc_ids))
+        judged = [(self._evidence(s, j), j) for s, j in
+                  self._judge(reading, rank(reading, candidates, self.segmenter))]
+        return judged if with_judgements else [e for e, _ in judged]
 
     def _judge(self, reading: ClaimReading, scored: list[Scored]) -> list[tuple[Scored, Judgement]]:
         by_lang: dict[str, list[Scored]] = {}

@@ -215,7 +215,11 @@ def retrieve(reading: ClaimReading, store: Store, *, limit: int,
     query = fts_query(groups)
     if not query:
         return []
-    rows = store.search(query, limit, authors=authors)
+    return candidates_from_rows(store, store.search(query, limit, authors=authors))
+
+
+def candidates_from_rows(store: Store, rows) -> list[Candidate]:
+    """Candidates for sentence rows of the index, with their documents' details."""
     documents = store.documents_by_rowid(r["doc_rowid"] for r in rows)
     around = store.neighbours(r["id"] for r in rows)
     candidates = []
@@ -226,8 +230,8 @@ def retrieve(reading: ClaimReading, store: Store, *, limit: int,
             sentence_id=row["id"], doc_id=doc["id"], field=row["field"], start=row["start"],
             end=row["end"], text=row["text"], lang=row["lang"], author=row["author"],
             author_key=row["author_key"], date=row_date(row["date"], row["date_precision"]),
-            quoted=bool(row["quoted"]), bm25=-row["bm25"], kind=doc["kind"], source=doc["source"],
+            quoted=bool(row["quoted"]), kind=doc["kind"], source=doc["source"],
             url=doc["url"], title=doc["title"], doc_date=row_date(doc["date"], doc["date_precision"]),
             provenance=doc["provenance"], recipients=tuple(json.loads(doc["recipients"] or "[]")),
-            before=before, after=after))
+            before=before, after=after, bm25=-row["bm25"] if "bm25" in row.keys() else 0.0))
     return candidates

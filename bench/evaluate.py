@@ -1,0 +1,287 @@
+"""Accuracy on external benchmarks, with baselines measured in the same run.
+
+    python -m bench.evaluate ../shared/bench/climate-fever --split test [--limit N] [--json out.json]
+    python -m bench.evaluate ../shared/bench/averitec-dev
+
+The benchmark's evidence becomes a corpus in factcheck's formats and its claims a claims list;
+the real engine (the same `Checker` as `factcheck check`) gives the verdicts. Printed, as a table
+and as JSON:
+- evidence-level stance (supports / contradicts / neutral against the gold pair labels);
+- claim-level verdicts (against the gold claim labels), with a confusion matrix;
+- retrieval: recall@5 of gold evidence among all the benchmark's sentences.
+Baselines on the same claims: the majority class, a rapidfuzz-similarity threshold rule, and
+bm25s retrieval followed by factcheck's own stance and verdict steps.
+
+The benchmark data is read where it lies (`../shared/bench/`), never copied into the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from factcheck import Checker, Claim
+from factcheck.config import Settings
+from factcheck.models import VERDICTS
+from factcheck.retrieve import read_claim, retrieve
+from factcheck.score import rank
+from factcheck.verdict import decide
+
+CLAIM_LABELS = {"SUPPORTS": "supported", "REFUTES": "contradicted", "DISPUTED": "mixed",
+                "NOT_ENOUGH_INFO": "not_enough_evidence", "Supported": "supported",
+                "Refuted": "contradicted", "Conflicting Evidence/Cherrypicking": "mixed",
+                "Not Enough Evidence": "not_enough_evidence"}
+PAIR_LABELS = {"SUPPORTS": "supports", "REFUTES": "contradicts", "NOT_ENOUGH_INFO": "neutral"}
+STANCES = ("supports", "contradicts", "neutral")
+
+
+@dataclass
+class Benchmark:
+    name: str
+    claims: list[dict]
+    evidence: list[dict]
+    corpus: list[dict]
+    split: dict[str, str] = field(default_factory=dict)
+
+    def claims_in(self, split: str | None) -> list[dict]:
+        if not split or not self.split:
+            return self.claims
+        return [c for c in self.claims if self.split.get(c["id"]) == split]
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def load_benchmark(folder: Path) -> Benchmark:
+    folder = Path(folder)
+    claims = read_jsonl(folder / "claims.jsonl")
+    evidence = read_jsonl(folder / "evidence.jsonl")
+    split = json.loads((folder / "split.json").read_text()) if (folder / "split.json").exists() else {}
+    if (folder / "corpus.jsonl").exists():
+        corpus = [{"id": r["evidence_id"], "text": r["text"], "source": r.get("source"), "kind": "article"}
+                  for r in read_jsonl(folder / "corpus.jsonl")]
+    else:
+        # Question-answer evidence (AVeriTeC): the answer, with its question for context.
+        by_claim = {c["id"]: c for c in claims}
+        corpus = []
+        for r in evidence:
+            claim = by_claim.get(r["claim_id"], {})
+            text = " ".join(t for t in (r.get("question"), r.get("text")) if t)
+            if text.strip():
+                corpus.append({"id": r["evidence_id"], "text": text, "source": r.get("source"),
+                               "kind": "other", "date": claim.get("date")})
+    return Benchmark(folder.name, claims, evidence, corpus, split)
+
+
+def write_corpus(bench: Benchmark, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "records.jsonl", "w", encoding="utf-8") as out:
+        for record in bench.corpus:
+            out.write(json.dumps({k: v for k, v in record.items() if v is not None}, ensure_ascii=False) + "\n")
+    return folder
+
+
+def to_claim(record: dict) -> Claim:
+    from factcheck.dates import parse_date
+    date = None
+    if record.get("date"):
+        try:
+            date = parse_date(record["date"])
+        except ValueError:
+            date = None
+    return Claim(id=record["id"], text=record["claim"], speaker=record.get("speaker"), date=date, lang="en")
+
+
+# --- metrics ---------------------------------------------------------------------------------
+
+
+def scores(gold: list[str], predicted: list[str], labels: tuple[str, ...]) -> dict:
+    """Accuracy, macro-F1 over `labels`, per-class recall and the confusion matrix."""
+    total = len(gold)
+    accuracy = sum(g == p for g, p in zip(gold, predicted)) / total if total else 0.0
+    f1s, recalls = {}, {}
+    for label in labels:
+        tp = sum(g == p == label for g, p in zip(gold, predicted))
+        fp = sum(p == label and g != label for g, p in zip(gold, predicted))
+        fn = sum(g == label and p != label for g, p in zip(gold, predicted))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1s[label] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        recalls[label] = recall
+    present = [l for l in labels if l in gold]
+    macro = sum(f1s[l] for l in present) / len(present) if present else 0.0
+    confusion = {g: {p: sum(1 for a, b in zip(gold, predicted) if a == g and b == p) for p in labels}
+                 for g in labels}
+    return {"n": total, "accuracy": round(accuracy, 4), "macro_f1": round(macro, 4),
+            "recall": {k: round(v, 4) for k, v in recalls.items()}, "confusion": confusion}
+
+
+# --- the run ------------------------------------------------------------------------------------
+
+
+def evaluate(bench_dir: Path, *, split: str | None = "test", limit: int | None = None,
+             settings: Settings | None = None, workdir: Path | None = None) -> dict:
+    started = time.perf_counter()
+    bench = load_benchmark(bench_dir)
+    claims = bench.claims_in(split)
+    if limit:
+        claims = claims[:limit]
+    train = bench.claims_in("train") if bench.split and split != "train" else bench.claims
+    pairs = [e for e in bench.evidence if e.get("label") in PAIR_LABELS]
+    pairs_by_claim: dict[str, list[dict]] = {}
+    for pair in pairs:
+        pairs_by_claim.setdefault(pair["claim_id"], []).append(pair)
+
+    work = Path(workdir or tempfile.mkdtemp(prefix="factcheck-eval-"))
+    corpus = write_corpus(bench, work / "corpus")
+    result: dict = {"benchmark": bench.name, "split": split if bench.split else "all", "claims": len(claims)}
+    with Checker(corpus, db=work / "index.db", settings=settings or Settings()) as checker:
+        ours, fuzzy_scores, our_top5, pair_gold, pair_ours, pair_fuzzy = [], [], [], [], [], []
+        for record in claims:
+            claim = to_claim(record)
+            verdict = checker.check_claim(claim)
+            ours.append(verdict.verdict)
+            reading = read_claim(claim, checker.segmenter, checker.store)
+            ranked = rank(reading, retrieve(reading, checker.store, limit=checker.settings.retrieve_limit),
+                          checker.segmenter)
+            our_top5.append([s.candidate.doc_id for s in ranked[:5]])
+            fuzzy_scores.append(max((fuzz.token_set_ratio(claim.text, s.candidate.text) for s in ranked[:20]),
+                                    default=0.0))
+            gold_pairs = pairs_by_claim.get(record["id"], [])
+            if gold_pairs:
+                judged = {e.doc_id: e for e in checker.judge_documents(claim, [p["evidence_id"] for p in gold_pairs])}
+                for pair in gold_pairs:
+                    found = judged.get(pair["evidence_id"])
+                    pair_gold.append(PAIR_LABELS[pair["label"]])
+                    pair_ours.append(found.stance if found else "neutral")
+                    pair_fuzzy.append(fuzz.token_set_ratio(claim.text, pair["text"]))
+
+        gold = [CLAIM_LABELS[c["label"]] for c in claims]
+        result["claim_level"] = {"factcheck": scores(gold, ours, VERDICTS)}
+        majority = Counter(CLAIM_LABELS[c["label"]] for c in train).most_common(1)[0][0]
+        result["claim_level"]["majority"] = scores(gold, [majority] * len(gold), VERDICTS)
+        threshold = _tune_threshold(checker, train if train is not claims else claims, limit)
+        result["claim_level"]["rapidfuzz_threshold"] = scores(
+            gold, ["supported" if s >= threshold else "not_enough_evidence" for s in fuzzy_scores], VERDICTS)
+        result["claim_level"]["rapidfuzz_threshold"]["threshold"] = threshold
+        bm25 = _bm25s_run(bench, checker, claims)
+        if bm25 is not None:
+            bm25_verdicts, bm25_top5 = bm25
+            result["claim_level"]["bm25s_plus_stance"] = scores(gold, bm25_verdicts, VERDICTS)
+        if pair_gold:
+            pair_majority = Counter(PAIR_LABELS[p["label"]] for p in pairs
+                                    if p["claim_id"] in {c["id"] for c in train}).most_common(1)[0][0]
+            result["evidence_level"] = {
+                "factcheck": scores(pair_gold, pair_ours, STANCES),
+                "majority": scores(pair_gold, [pair_majority] * len(pair_gold), STANCES),
+                "rapidfuzz_threshold": scores(pair_gold, ["supports" if s >= threshold else "neutral"
+                                                          for s in pair_fuzzy], STANCES),
+            }
+        gold_ids = [{p["evidence_id"] for p in pairs_by_claim.get(c["id"], []) if p["label"] != "NOT_ENOUGH_INFO"}
+                    for c in claims]
+        result["retrieval"] = {"factcheck_recall_at_5": _recall(gold_ids, our_top5)}
+        if bm25 is not None:
+            result["retrieval"]["bm25s_recall_at_5"] = _recall(gold_ids, bm25_top5)
+        speakers = [i for i, c in enumerate(claims) if c.get("speaker") and c.get("date")]
+        if speakers and len(speakers) < len(claims):
+            result["claim_level"]["factcheck_dated_speaker_subset"] = scores(
+                [gold[i] for i in speakers], [ours[i] for i in speakers], VERDICTS)
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def _recall(gold_ids: list[set[str]], top5: list[list[str]]) -> dict:
+    scored = [(g, t) for g, t in zip(gold_ids, top5) if g]
+    hits = sum(1 for g, t in scored if g & set(t))
+    return {"n": len(scored), "value": round(hits / len(scored), 4) if scored else None}
+
+
+def _tune_threshold(checker: Checker, train: list[dict], limit: int | None) -> float:
+    """The token_set_ratio above which the rule says "supported", best on (a sample of) train."""
+    sample = train[: (limit or 200)]
+    best, best_accuracy = 60.0, -1.0
+    ratios = []
+    for record in sample:
+        claim = to_claim(record)
+        reading = read_claim(claim, checker.segmenter, checker.store)
+        ranked = rank(reading, retrieve(reading, checker.store, limit=checker.settings.retrieve_limit),
+                      checker.segmenter)[:20]
+        ratios.append((max((fuzz.token_set_ratio(claim.text, s.candidate.text) for s in ranked), default=0.0),
+                       CLAIM_LABELS[record["label"]]))
+    for threshold in range(30, 101, 5):
+        accuracy = sum((r >= threshold) == (g == "supported") for r, g in ratios) / max(1, len(ratios))
+        if accuracy > best_accuracy:
+            best, best_accuracy = float(threshold), accuracy
+    return best
+
+
+def _bm25s_run(bench: Benchmark, checker: Checker, claims: list[dict]):
+    """bm25s retrieval (top 5) followed by factcheck's stance and verdict on those sentences."""
+    try:
+        import bm25s
+    except ImportError:
+        return None
+    ids = [r["id"] for r in bench.corpus]
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize([r["text"] for r in bench.corpus], stopwords="en", show_progress=False),
+                    show_progress=False)
+    verdicts, tops = [], []
+    for record in claims:
+        claim = to_claim(record)
+        found, _ = retriever.retrieve(bm25s.tokenize([claim.text], stopwords="en", show_progress=False),
+                                      k=min(5, len(ids)), show_progress=False)
+        top = [ids[i] for i in found[0]]
+        tops.append(top)
+        reading = read_claim(claim, checker.segmenter, checker.store)
+        judged = checker.judge_documents(claim, top, with_judgements=True)
+        verdicts.append(decide(reading, judged).verdict)
+    return verdicts, tops
+
+
+# --- printing -------------------------------------------------------------------------------------
+
+
+def table(result: dict) -> str:
+    lines = [f"{result['benchmark']} ({result['split']}, {result['claims']} claims, {result['seconds']} s)", ""]
+    for level in ("claim_level", "evidence_level"):
+        if level not in result:
+            continue
+        lines.append(f"{level.replace('_', '-')}: {'system':<34} {'accuracy':>9} {'macro-F1':>9}")
+        for system, s in result[level].items():
+            lines.append(f"{'':14}{system:<34} {s['accuracy']:>9.3f} {s['macro_f1']:>9.3f}")
+        lines.append("")
+    for system, r in result.get("retrieval", {}).items():
+        lines.append(f"retrieval: {system} = {r['value']} (n={r['n']})")
+    confusion = result["claim_level"]["factcheck"]["confusion"]
+    lines += ["", "confusion (gold rows, predicted columns): " + " ".join(f"{v[:5]:>6}" for v in VERDICTS)]
+    for g in VERDICTS:
+        lines.append(f"  {g:<22}" + " ".join(f"{confusion[g][p]:>6}" for p in VERDICTS))
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("bench_dir", type=Path)
+    parser.add_argument("--split", default="test", help="train or test (benchmarks with a split.json)")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N claims (a smoke run)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = parser.parse_args(argv)
+    result = evaluate(args.bench_dir, split=args.split, limit=args.limit)
+    print(table(result))
+    print(json.dumps(result, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
