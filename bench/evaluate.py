@@ -274,8 +274,11 @@ def main(argv=None) -> int:
     parser.add_argument("--split", default="test", help="train or test (benchmarks with a split.json)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N claims (a smoke run)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--model", default="stance_model.json",
+                        help="stance weights: a file of factcheck/data or a path")
     args = parser.parse_args(argv)
-    result = evaluate(args.bench_dir, split=args.split, limit=args.limit)
+    result = evaluate(args.bench_dir, split=args.split, limit=args.limit,
+                      settings=Settings(stance_model=args.model))
     print(table(result))
     print(json.dumps(result, indent=1))
     if args.json:

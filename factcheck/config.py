@@ -32,6 +32,8 @@ class Settings:
     min_relevance: float = 38.0
     # Evidence items kept per claim in the results.
     evidence_limit: int = 10
+    # The stance model's weights: a file of factcheck/data, or a path.
+    stance_model: str = "stance_model.json"
     # Index-time: documents per batch and worker processes for the tokenizer.
     batch_size: int = 256
     processes: int = 1

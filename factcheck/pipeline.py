@@ -24,7 +24,7 @@ from .models import Claim, CorpusSummary, Evidence, Verdict
 from .retrieve import Candidate, ClaimReading, candidates_from_rows, read_claim, retrieve
 from .score import Scored, rank
 from .segment import Segmenter
-from .stance import Judgement, StanceModel, default_model, judge
+from .stance import Judgement, StanceModel, judge, load_model
 from .verdict import decide
 
 # The claimant's record looks wider than the claim's own evidence: any of the speaker's
@@ -95,7 +95,7 @@ class Checker:
         self.db_path = Path(db) if db else default_db_path(self.corpus)
         self.aliases = Aliases(load_aliases(self.corpus))
         self.segmenter = Segmenter(self.settings, self.aliases)
-        self.model = model or default_model()
+        self.model = model or load_model(self.settings.stance_model)
         self.store = Store.open(self.db_path)
         self.index_report: IndexReport | None = None
         try:

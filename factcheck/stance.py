@@ -19,6 +19,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
 from . import clauses
 from .dates import DateMention, PartialDate
@@ -54,10 +55,19 @@ class StanceModel:
 
 
 @functools.cache
-def default_model() -> StanceModel:
-    text = resources.files("factcheck.data").joinpath("stance_model.json").read_text("utf-8")
+def load_model(name: str = "stance_model.json") -> StanceModel:
+    """A stance model: a file shipped in factcheck/data by name, or a path to a JSON file."""
+    path = Path(name)
+    if path.is_file():
+        text = path.read_text("utf-8")
+    else:
+        text = resources.files("factcheck.data").joinpath(name).read_text("utf-8")
     data = json.loads(text)
     return StanceModel(data["weights"], data.get("description", ""))
+
+
+def default_model() -> StanceModel:
+    return load_model()
 
 
 @dataclass(frozen=True)

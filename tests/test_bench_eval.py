@@ -1,0 +1,55 @@
+"""The evaluation command on a small slice of the external benchmarks (read in ../shared)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bench.evaluate import evaluate, scores
+from bench.train import fit
+from factcheck.stance import FEATURES
+
+BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
+
+
+def need(name: str) -> Path:
+    path = BENCH / name
+    if not (path / "claims.jsonl").exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI has ../shared/bench/{name} beside the clone")
+        pytest.skip(f"no {path}")
+    return path
+
+
+def test_bench_scores_are_right_on_a_hand_case():
+    result = scores(["a", "a", "b", "b"], ["a", "b", "b", "b"], ("a", "b", "c"))
+    assert result["accuracy"] == 0.75
+    # F1(a) = 2/3, F1(b) = 0.8; "c" never occurs in gold and is left out of the mean.
+    assert result["macro_f1"] == round((2 / 3 + 0.8) / 2, 4)
+    assert result["confusion"]["a"] == {"a": 1, "b": 1, "c": 0}
+
+
+def test_bench_climate_fever_slice(tmp_path):
+    result = evaluate(need("climate-fever"), split="test", limit=6, workdir=tmp_path)
+    assert result["claims"] == 6 and result["split"] == "test"
+    for system in ("factcheck", "majority", "rapidfuzz_threshold", "bm25s_plus_stance"):
+        assert 0.0 <= result["claim_level"][system]["accuracy"] <= 1.0
+    assert set(result["evidence_level"]) == {"factcheck", "majority", "rapidfuzz_threshold"}
+    assert result["evidence_level"]["factcheck"]["n"] == 30  # five gold sentences per claim
+    assert {"factcheck_recall_at_5", "bm25s_recall_at_5"} <= set(result["retrieval"])
+
+
+def test_bench_averitec_slice(tmp_path):
+    result = evaluate(need("averitec-dev"), limit=5, workdir=tmp_path)
+    assert result["split"] == "all" and result["claims"] == 5
+    assert "evidence_level" not in result  # AVeriTeC labels claims, not evidence
+
+
+def test_bench_training_writes_weights_for_every_stance():
+    rows = [[1.0 if i == j % len(FEATURES) else 0.0 for i in range(len(FEATURES))] for j in range(30)]
+    labels = ["supports", "contradicts", "neutral"] * 10
+    weights = fit(rows, labels)
+    assert set(weights) == {"supports", "contradicts", "neutral"}
+    assert all("bias" in w for w in weights.values())
