@@ -58,7 +58,14 @@ def _own_stop_words(languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
             for lang in languages}
 
 
-def detect_language(text: str, languages: Iterable[str], default: str) -> str:
+def _inflected(table, word: str) -> bool:
+    if table is None:
+        return False
+    found = table.get(word)
+    return bool(found) and found != word
+
+
+def detect_language(text: str, languages: Iterable[str], default: str, *, vocabularies=None) -> str:
     """The language whose own stop words (those no other candidate shares) occur most.
 
     Good enough to route a text to a pipeline; ties go to accents for French-like
@@ -75,6 +82,13 @@ def detect_language(text: str, languages: Iterable[str], default: str) -> str:
     leaders = [lang for lang, score in scores.items() if score == best]
     if len(leaders) == 1 and best > 0:
         return leaders[0]
+    if vocabularies:
+        # Too short to tell by stop words ("Ann voulait vendre Acme."): count the words each
+        # language's lemma table knows as inflected forms of its own.
+        known = {lang: sum(1 for w in words if _inflected(vocabularies.get(lang), w)) for lang in leaders}
+        top = max(known.values())
+        if top > 0 and list(known.values()).count(top) == 1:
+            return max(known, key=known.get)
     if "fr" in leaders and re.search(r"[éèêàçùôî]", text):
         return "fr"
     return default if default in leaders else leaders[0]
@@ -95,7 +109,13 @@ class Segmenter:
     def language(self, text: str, declared: str | None = None) -> str:
         if declared:
             return declared.lower().split("-")[0]
-        return detect_language(text, self.settings.languages, self.settings.default_language)
+        return detect_language(text, self.settings.languages, self.settings.default_language,
+                               vocabularies=self._vocabularies())
+
+    def _vocabularies(self) -> dict:
+        if not hasattr(self, "_lookups"):
+            self._lookups = {lang: self._lookup(lang) for lang in self.settings.languages}
+        return self._lookups
 
     def light(self, lang: str) -> Language:
         if lang not in self._light:

@@ -121,3 +121,46 @@ def test_stance_report_of_the_claim_is_its_source(seg):
     restated = stance_of(seg, "Borealis betrayed its mission.", "Borealis betrayed its mission.",
                          author="Ann Lee", speaker="Ann Lee")
     assert restated.role == "appearance"
+
+
+@pytest.mark.parametrize("claim, sentence, author, expected", [
+    ("Ann Lee voulait vendre Acme.", "Je ne veux pas vendre Acme.", "Ann Lee <ann@x>", "contradicts"),
+    ("Ann Lee wanted to sell Acme.", "I want to sell Acme.", "Ann Lee <ann@x>", "supports"),
+    ("Ann Lee voulait vendre Acme.", "Je veux vendre Acme.", "Ann Lee <ann@x>", "supports"),
+])
+def test_stance_speakers_own_words_both_languages(seg, claim, sentence, author, expected):
+    result = stance_of(seg, claim, sentence, author=author)
+    assert result.stance == expected and result.speaker_match
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Le conseil a accepté l'offre de Borealis.", "Je veux que le conseil accepte l'offre de Borealis."),
+    ("The board accepted the Borealis offer.", "The board should accept the Borealis offer."),
+])
+def test_stance_wishes_in_both_languages(seg, claim, sentence):
+    result = stance_of(seg, claim, sentence)
+    assert result.stance == "neutral" and result.features["modal"] == 1
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Acme a vendu ses trains.", "Acme aurait vendu ses trains, selon la presse."),
+    ("Acme sold its trains.", "Acme allegedly sold its trains."),
+])
+def test_stance_hedges_in_both_languages(seg, claim, sentence):
+    assert stance_of(seg, claim, sentence).features["hedged"] == 1
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Ann Lee resigned from Acme.", "Bo Stone resigned from Acme."),
+    ("Ann Lee a démissionné d'Acme.", "Bo Stone a démissionné d'Acme."),
+])
+def test_stance_another_actor_settles_nothing(seg, claim, sentence):
+    result = stance_of(seg, claim, sentence)
+    assert result.features["actor_mismatch"] == 1 and result.stance == "neutral"
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Ann Lee accepted the offer.", "Ann Lee accuses Borealis of lying, but she accepted the offer."),
+])
+def test_stance_contrast_is_flagged(seg, claim, sentence):
+    assert stance_of(seg, claim, sentence).features["contrast"] == 1
