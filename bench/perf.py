@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import math
 import os
@@ -48,14 +49,15 @@ class Generator:
         while len(words) < vocabulary:
             words.add("".join(self.rng.choice(syllables) for _ in range(self.rng.randint(2, 4))))
         self.words = sorted(words)
-        # Zipf-like frequencies: a few common words, a long tail of rare ones.
-        self.weights = [1.0 / (rank + 10) for rank in range(len(self.words))]
+        # Zipf-like frequencies: a few common words, a long tail of rare ones. Cumulated once:
+        # random.choices would otherwise add up 40,000 weights at every call.
+        self.cumulative = list(itertools.accumulate(1.0 / (rank + 10) for rank in range(len(self.words))))
 
     def name(self) -> str:
         return f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}"
 
     def nouns(self, k: int) -> list[str]:
-        return self.rng.choices(self.words, weights=self.weights, k=k)
+        return self.rng.choices(self.words, cum_weights=self.cumulative, k=k)
 
     def sentence(self) -> str:
         a, b, c, d = self.nouns(4)
