@@ -15,7 +15,6 @@ import csv
 import itertools
 import json
 import math
-import os
 import random
 import shutil
 import statistics
@@ -125,8 +124,11 @@ class Generator:
 # --- measuring --------------------------------------------------------------------------------------
 
 
-def _peak_run(args: list[str]) -> tuple[float, float]:
-    """(seconds, peak RSS in MB) of a factcheck command in a child process."""
+def peak_run(args: list[str]) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MB, standard output) of a factcheck command in a child process.
+
+    The child reports its own high-water mark: VmHWM starts afresh at exec, unlike ru_maxrss,
+    which a forked child inherits from its parent."""
     probe = ("import atexit, sys\n"
              "def report():\n"
              "    for line in open('/proc/self/status'):\n"
@@ -140,7 +142,7 @@ def _peak_run(args: list[str]) -> tuple[float, float]:
     seconds = time.perf_counter() - started
     if result.returncode:
         raise RuntimeError(result.stderr[-2000:])
-    return seconds, int(result.stderr.split("PEAK")[1].split()[0]) / 1024
+    return seconds, int(result.stderr.split("PEAK")[1].split()[0]) / 1024, result.stdout
 
 
 def _tokenizer_seconds(texts: list[str]) -> float:
@@ -173,7 +175,7 @@ def measure(size: int, runs: int, claims_count: int, batch: int, work: Path) -> 
     for _ in range(runs):
         for leftover in work.glob(f"index-{size}.db*"):
             leftover.unlink()
-        seconds, peak = _peak_run(["-q", "index", str(corpus), "--db", str(db), "--blank"])
+        seconds, peak, _ = peak_run(["-q", "index", str(corpus), "--db", str(db), "--blank"])
         index_times.append(seconds)
         peaks.append(peak)
     with Checker(corpus, db=db, settings=Settings(), update=False) as checker:
@@ -181,7 +183,7 @@ def measure(size: int, runs: int, claims_count: int, batch: int, work: Path) -> 
         texts = [r[0] for r in checker.store.db.execute("SELECT text FROM sentences")]
     index_s = statistics.median(index_times)
     tokenizer_s = statistics.median(_tokenizer_seconds(texts) for _ in range(runs))
-    reindex = statistics.median(_peak_run(["-q", "index", str(corpus), "--db", str(db), "--blank"])[0]
+    reindex = statistics.median(peak_run(["-q", "index", str(corpus), "--db", str(db), "--blank"])[0]
                                 for _ in range(runs))
     rows += [(size, "index_sentences_per_s", indexed / index_s, "sentences/s"),
              (size, "index_mb_per_s", raw_mb / index_s, "MB/s"),

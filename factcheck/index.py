@@ -13,7 +13,6 @@ import errno
 import fcntl
 import hashlib
 import json
-import os
 import re
 import sqlite3
 import time
@@ -24,7 +23,7 @@ from typing import Callable, Iterable, Iterator
 from .dates import PartialDate
 from .errors import InputError, StoreBusyError, StoreError
 from .lexicon import Aliases, fold
-from .load import Discovery, discover, file_hash, load_aliases, read_file
+from .load import discover, file_hash, load_aliases, read_file
 from .models import CorpusSummary, Document, Part, Provenance, Sentence
 from .segment import Segmenter
 

@@ -19,7 +19,6 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import __version__
 from .atomic import atomic_write
 from .models import VERDICTS, Evidence, Verdict
 

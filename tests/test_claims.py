@@ -86,7 +86,7 @@ def test_claims_add_keeps_every_other_byte(tmp_path):
                       date="2020-01-14", tags=("fares",))
     assert claim.id == "c03"
     updated = path.read_text()
-    before, added = updated[:len(MAPPING) - len("# trailing comment\n")], updated
+    before = updated[:len(MAPPING) - len("# trailing comment\n")]
     assert updated.startswith(before)
     assert "# keep this comment" in updated and updated.endswith("# trailing comment\n")
     claims, errors = load_claims([path])

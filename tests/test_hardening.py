@@ -6,7 +6,6 @@ Each case says what the tool does; the README's "What we tested" table lists the
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sqlite3
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.perf import peak_run
 from factcheck.claims import add_claim, load_claims
 from factcheck.config import Settings
 from factcheck.errors import InputError, StoreError
@@ -90,21 +90,8 @@ def test_hardening_hundred_thousand_message_mbox_streams(tmp_path):
             body = " ".join(rng.choice(words) for _ in range(12)).capitalize() + "."
             stream.write(f"From u@x Mon Jan 1 00:00:00 2018\nFrom: User {n % 40} <u{n % 40}@x.org>\n"
                          f"Message-ID: <m{n}@x>\nDate: Mon, 1 Jan 2018 10:00:00 +0000\n\n{body}\n\n")
-    # The child reports its own high-water mark (VmHWM starts afresh at exec, unlike
-    # ru_maxrss, which a forked child inherits from this test process).
-    peak = ("import atexit, sys\n"
-            "def report():\n"
-            "    for line in open('/proc/self/status'):\n"
-            "        if line.startswith('VmHWM'): print('PEAK', line.split()[1], file=sys.stderr)\n"
-            "atexit.register(report)\n"
-            "from factcheck.cli import main\n"
-            "sys.argv = ['factcheck'] + sys.argv[1:]\n"
-            "main()\n")
-    result = subprocess.run([sys.executable, "-c", peak, "index", str(corpus), "--db", str(tmp_path / "i.db"),
-                             "--blank"], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "Corpus: 100000 documents" in result.stdout
-    peak_mb = int(result.stderr.split("PEAK")[1].split()[0]) / 1024
+    _, peak_mb, out = peak_run(["index", str(corpus), "--db", str(tmp_path / "i.db"), "--blank"])
+    assert "Corpus: 100000 documents" in out
     assert peak_mb < 400  # bounded: batches of messages, never the 24 MB mailbox whole
 
 
