@@ -246,12 +246,18 @@ def test_hardening_second_writer_waits_or_stops_clearly(tmp_path):
     assert consistent(db) == 1
 
 
-def test_hardening_full_disk_keeps_the_previous_index(tmp_path, blank, monkeypatch):
+def one_document_index(tmp_path, blank):
+    """A corpus of one document, indexed: the state a failing write must leave intact."""
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "a.jsonl").write_text('{"id": "a", "text": "Small."}\n')
     db = tmp_path / "i.db"
     index(corpus, db, blank)
+    return corpus, db
+
+
+def test_hardening_full_disk_keeps_the_previous_index(tmp_path, blank, monkeypatch):
+    corpus, db = one_document_index(tmp_path, blank)
     (corpus / "b.jsonl").write_text("".join(json.dumps({"id": f"b{n}", "text": "word " * 200}) + "\n"
                                             for n in range(300)))
     original = Store.open.__func__
@@ -271,11 +277,7 @@ def test_hardening_full_disk_keeps_the_previous_index(tmp_path, blank, monkeypat
 
 
 def test_hardening_read_only_index_is_a_clear_message(tmp_path, blank, monkeypatch):
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    (corpus / "a.jsonl").write_text('{"id": "a", "text": "Words."}\n')
-    db = tmp_path / "i.db"
-    index(corpus, db, blank)
+    corpus, db = one_document_index(tmp_path, blank)
     (corpus / "b.jsonl").write_text('{"id": "b", "text": "More."}\n')
     real_connect = sqlite3.connect
 
