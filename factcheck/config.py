@@ -34,9 +34,10 @@ class Settings:
     evidence_limit: int = 10
     # The stance model's weights: a file of factcheck/data, or a path.
     stance_model: str = "stance_model.json"
-    # Index-time: documents per batch and worker processes for the tokenizer.
+    # Index-time: documents per batch, and worker processes segmenting the batches of a large
+    # file (0: one per core; 1: none, all in this process).
     batch_size: int = 256
-    processes: int = 1
+    processes: int = 0
 
     def describe(self) -> dict:
         """What a reader needs to reproduce a run."""

@@ -263,25 +263,27 @@ class Store:
         doc_rowid = cursor.lastrowid
         self.db.execute("INSERT INTO doc_sources VALUES (?, ?, ?)",
                         (doc_rowid, d.provenance.file, provenance))
-        for s in sentences:
-            terms = " ".join(s.lemmas)
-            cursor = self.db.execute(
-                "INSERT INTO sentences (doc_rowid, field, start, end, text, lang, author, "
-                "author_key, date, date_precision, quoted, quote_ref, norm_hash, terms) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (doc_rowid, s.field, s.start, s.end, s.text, s.lang, s.author,
-                 _key(aliases.canonical(s.author)), _iso(s.date),
-                 s.date.precision if s.date else None, int(s.quoted), s.quote_ref,
-                 normalized_hash(s.text), terms))
-            sentence_id = cursor.lastrowid
-            self.db.execute("INSERT INTO sentence_fts(rowid, terms) VALUES (?, ?)",
-                            (sentence_id, terms))
-            if s.entities:
-                self.db.executemany("INSERT INTO entities VALUES (?, ?, ?)",
-                                    [(sentence_id, c, t) for c, t in s.entities])
-            if s.dates:
-                self.db.executemany("INSERT INTO sentence_dates VALUES (?, ?)",
-                                    [(sentence_id, iso) for iso in s.dates])
+        # Ids are given here rather than read back one insert at a time, so that each table
+        # takes the document's sentences in one statement. One writer holds the lock.
+        first_id = self.db.execute("SELECT coalesce(max(id), 0) + 1 FROM sentences").fetchone()[0]
+        author_keys = {a: _key(aliases.canonical(a)) for a in {s.author for s in sentences}}
+        rows, entities, dates = [], [], []
+        for sentence_id, s in enumerate(sentences, start=first_id):
+            rows.append((sentence_id, doc_rowid, s.field, s.start, s.end, s.text, s.lang, s.author,
+                         author_keys[s.author], _iso(s.date), s.date.precision if s.date else None,
+                         int(s.quoted), s.quote_ref, normalized_hash(s.text), " ".join(s.lemmas)))
+            entities += [(sentence_id, c, t) for c, t in s.entities]
+            dates += [(sentence_id, iso) for iso in s.dates]
+        self.db.executemany(
+            "INSERT INTO sentences (id, doc_rowid, field, start, end, text, lang, author, "
+            "author_key, date, date_precision, quoted, quote_ref, norm_hash, terms) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT INTO sentence_fts(rowid, terms) VALUES (?, ?)",
+                            [(row[0], row[-1]) for row in rows])
+        if entities:
+            self.db.executemany("INSERT INTO entities VALUES (?, ?, ?)", entities)
+        if dates:
+            self.db.executemany("INSERT INTO sentence_dates VALUES (?, ?)", dates)
         return None
 
     def record_file(self, relpath: str, sha: str, size: int, mtime_ns: int, documents: int,

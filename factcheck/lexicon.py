@@ -24,10 +24,19 @@ def load_data(name: str):
     return yaml.safe_load(text)
 
 
-@functools.lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    """Lower case without accents: the key words are compared on. Cached: corpora repeat
-    their words, and this runs for every token."""
+    """Lower case without accents: the key words are compared on."""
+    # Words are cached (corpora repeat them, and this runs for every token); whole
+    # sentences are not: they would push the words out of the cache.
+    return _fold_word(text) if len(text) <= 32 else _fold(text)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _fold_word(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     lowered = text.lower()
     if lowered.isascii():
         return lowered
@@ -62,6 +71,11 @@ class PhraseTable:
 
     def __bool__(self) -> bool:
         return bool(self._by_first)
+
+    def may_match(self, keys: Iterable[frozenset[str]]) -> bool:
+        """Whether any token could start an entry: a cheap test before `find`."""
+        firsts = self._by_first
+        return any(key in firsts for token_keys in keys for key in token_keys)
 
     def find(self, keys: Sequence[frozenset[str]], *, skip: frozenset[int] = frozenset()) -> list[Match]:
         """Non-overlapping matches, longest first at each position.

@@ -9,15 +9,20 @@ Two paths, because a trained pipeline is 10-30x slower than the tokenizer:
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
+import itertools
 import json
 import logging
+import multiprocessing
+import os
 import re
 from dataclasses import asdict
-from typing import Iterable, Iterator, Protocol
+from typing import Iterable, Iterator, NamedTuple, Protocol
 
 import spacy
+from spacy.attrs import IDX, ORTH
 from spacy.language import Language
 
 from .config import Settings
@@ -31,6 +36,7 @@ log = logging.getLogger("factcheck")
 # Paragraph breaks and list bullets end a sentence whatever the punctuation says.
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n\s*|\n(?=[ \t]*(?:[•·▪◦*–—-]|\d{1,2}[.)])\s)")
 _BULLET = re.compile(r"^[\s•·▪◦*–—-]+")
+_DIGIT = re.compile(r"\d")
 # A "sentence" longer than this (a table, a log, text without punctuation) is cut up so
 # that one evidence item stays quotable.
 MAX_SENTENCE_TOKENS = 80
@@ -158,15 +164,36 @@ class Segmenter:
     # --- documents into sentences (light path) ------------------------------------------------
 
     def segment(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Sentence]]]:
-        """Each document with its sentences, in order; documents are batched for spaCy."""
-        batch: list[Document] = []
-        for document in documents:
-            batch.append(document)
-            if len(batch) >= self.settings.batch_size:
+        """Each document with its sentences, in order; documents are batched for spaCy, and
+        the batches spread over worker processes when there are more than one."""
+        batches = _batched(documents, self.settings.batch_size)
+        first = next(batches, None)
+        second = next(batches, None) if first is not None else None
+        workers = _worker_count(self.settings.processes)
+        if second is None or workers < 2:
+            # One batch (most files) is not worth starting processes for.
+            for batch in itertools.chain(filter(None, [first, second]), batches):
                 yield from self._segment_batch(batch)
-                batch = []
-        if batch:
-            yield from self._segment_batch(batch)
+            return
+        yield from self._segment_in_workers(itertools.chain([first, second], batches), workers)
+
+    def _segment_in_workers(self, batches: Iterator[list[Document]], workers: int):
+        # Forked workers start with this segmenter's pipelines and word tables already loaded.
+        for lang in self.settings.languages:
+            self._words(lang)
+        global _WORKER_SEGMENTER
+        _WORKER_SEGMENTER = self
+        pending: collections.deque = collections.deque()
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for batch in batches:
+                pending.append((batch, pool.apply_async(_segment_in_worker, (batch,))))
+                # A bounded window: the corpus streams through, it is never all in memory.
+                if len(pending) >= 2 * workers:
+                    done, result = pending.popleft()
+                    yield from zip(done, result.get())
+            while pending:
+                done, result = pending.popleft()
+                yield from zip(done, result.get())
 
     def _segment_batch(self, documents: list[Document]):
         jobs: dict[str, list[tuple[str, tuple]]] = {}
@@ -176,37 +203,48 @@ class Segmenter:
                 if part.role == "header":
                     continue
                 for offset, block in _blocks(document.text, part.start, part.end):
-                    jobs.setdefault(lang, []).append((block, (d_index, "text", lang, part, offset)))
+                    jobs.setdefault(lang, []).append((block, (d_index, "text", lang, part, offset, block)))
             for t_lang, t_text in document.translations:
                 t_lang = t_lang.lower()
                 for offset, block in _blocks(t_text, 0, len(t_text)):
                     jobs.setdefault(t_lang, []).append(
-                        (block, (d_index, f"translations.{t_lang}", t_lang, None, offset)))
+                        (block, (d_index, f"translations.{t_lang}", t_lang, None, offset, block)))
         found: list[list[Sentence]] = [[] for _ in documents]
         for lang, items in jobs.items():
             nlp = self.light(lang)
-            processes = self.settings.processes if len(items) > 2000 else 1
-            for doc, (d_index, field, s_lang, part, offset) in nlp.pipe(
-                    items, as_tuples=True, n_process=processes, batch_size=256):
+            words = self._words(lang)
+            # Only the tokenizer runs: lemmas are read from the table once per distinct word and
+            # sentences are cut over the token array (see _words, _sentence_spans), which is
+            # what keeps indexing near the tokenizer's own speed.
+            for doc, (d_index, field, s_lang, part, offset, block) in nlp.pipe(
+                    items, as_tuples=True, batch_size=256, disable=["sentencizer", "lemmatizer"]):
                 document = documents[d_index]
-                for start, end, tokens in _sentence_spans(doc):
-                    text = doc.text[start:end]
+                for start, end, tokens in _sentence_spans(doc, words):
+                    text = block[start:end]
                     found[d_index].append(self._sentence(document, field, s_lang, part,
                                                          offset + start, offset + end, text, tokens))
         for document, sentences in zip(documents, found):
             sentences.sort(key=lambda s: (s.field != "text", s.field, s.start))
             yield document, sentences
 
+    def _words(self, lang: str) -> "_WordTable":
+        if not hasattr(self, "_word_tables"):
+            self._word_tables: dict[str, _WordTable] = {}
+        if lang not in self._word_tables:
+            self._word_tables[lang] = _WordTable(self.light(lang), self._lookup(lang))
+        return self._word_tables[lang]
+
     def _sentence(self, document: Document, field: str, lang: str, part, start: int, end: int,
-                  text: str, tokens) -> Sentence:
-        lemmas = tuple(dict.fromkeys(
-            key for t in tokens if not (t.is_stop or t.is_punct or t.is_space)
-            for key in (fold(t.lemma_ or t.text), fold(t.text)) if key))
-        keys = tuple(frozenset((fold(t.text), fold(t.lemma_ or t.text))) for t in tokens)
-        entities = tuple(dict.fromkeys(
-            (m.value, " ".join(t.text for t in tokens[m.start:m.end]))
-            for m in self.aliases.phrases(lang).find(keys))) if self.aliases else ()
-        dates = tuple(dict.fromkeys(m.date.iso for m in find_dates(text)))
+                  text: str, tokens: list["_Word"]) -> Sentence:
+        lemmas = tuple(dict.fromkeys(key for w in tokens if w.indexed for key in w.terms))
+        entities: tuple = ()
+        if self.aliases:
+            table = self.aliases.phrases(lang)
+            if table.may_match(w.keys for w in tokens):
+                keys = [w.keys for w in tokens]
+                entities = tuple(dict.fromkeys(
+                    (m.value, " ".join(w.text for w in tokens[m.start:m.end])) for m in table.find(keys)))
+        dates = tuple(dict.fromkeys(m.date.iso for m in find_dates(text))) if _DIGIT.search(text) else ()
         author = part.author if part is not None else document.author
         date = (part.date or (document.date if part.role == "body" else None)) if part else document.date
         return Sentence(
@@ -264,6 +302,27 @@ class Segmenter:
                         tuple(dates), tuple(quantities), parsed)
 
 
+_WORKER_SEGMENTER: Segmenter | None = None
+
+
+def _segment_in_worker(documents: list[Document]) -> list[list[Sentence]]:
+    return [sentences for _, sentences in _WORKER_SEGMENTER._segment_batch(documents)]
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _worker_count(processes: int) -> int:
+    """Worker processes for segmenting: `processes`, or one per core when it is 0. Only where
+    processes can be forked (not on Windows)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return processes if processes > 0 else (os.cpu_count() or 1)
+
+
 def _looked_up(table, text: str) -> str:
     if table is None:
         return ""
@@ -306,18 +365,78 @@ def _blocks(text: str, start: int, end: int) -> Iterator[tuple[int, str]]:
         yield position, text[position:end]
 
 
-def _sentence_spans(doc) -> Iterator[tuple[int, int, list]]:
-    """(start, end, tokens) per sentence, trimmed of bullets and blanks, long ones cut."""
-    for sent in doc.sents:
-        tokens = [t for t in sent if not t.is_space]
-        size = CHUNK_TOKENS if len(tokens) > MAX_SENTENCE_TOKENS else max(len(tokens), 1)
-        for i in range(0, len(tokens), size):
-            chunk = tokens[i:i + size]
-            while chunk and _BULLET.fullmatch(chunk[0].text):
-                chunk = chunk[1:]
-            if not chunk or not any(c.isalnum() for t in chunk for c in t.text):
-                continue
-            yield chunk[0].idx, chunk[-1].idx + len(chunk[-1].text), chunk
+class _Word(NamedTuple):
+    """What indexing needs of a distinct word form, computed once per form."""
+
+    text: str
+    space: bool
+    punct: bool
+    ends_sentence: bool  # one of the sentencizer's sentence-final characters
+    alnum: bool
+    bullet: bool
+    indexed: bool  # neither a stop word nor punctuation: its terms go into the index
+    terms: tuple[str, ...]  # folded lemma and folded form, once each
+    keys: frozenset[str]  # what alias phrases are matched on
+
+
+class _WordTable(dict):
+    """Word forms by spaCy orth id, filled on first sight."""
+
+    def __init__(self, nlp: Language, lemmas):
+        super().__init__()
+        self.vocab = nlp.vocab
+        self.lemmas = lemmas
+        self.final_chars = nlp.get_pipe("sentencizer").punct_chars
+
+    def __missing__(self, orth: int) -> _Word:
+        lexeme = self.vocab[orth]
+        text = lexeme.orth_
+        lemma = self.lemmas.get(text, text) if self.lemmas is not None else text
+        if isinstance(lemma, (list, tuple)):  # some tables list several lemmas: take the first
+            lemma = lemma[0] if lemma else text
+        lemma = lemma or text
+        terms = tuple(dict.fromkeys(k for k in (fold(lemma), fold(text)) if k))
+        word = _Word(text, lexeme.is_space, lexeme.is_punct, text in self.final_chars,
+                     any(c.isalnum() for c in text), bool(_BULLET.fullmatch(text)),
+                     not (lexeme.is_stop or lexeme.is_punct or lexeme.is_space), terms,
+                     frozenset((fold(text), fold(lemma))))
+        self[orth] = word
+        return word
+
+
+def _sentence_spans(doc, words: _WordTable) -> Iterator[tuple[int, int, list[_Word]]]:
+    """(start, end, words) per sentence, trimmed of bullets and blanks, long ones cut.
+
+    Sentences end as spaCy's sentencizer ends them (after a sentence-final character, at the
+    next token that is not punctuation), computed here over the token array: the component
+    itself would build a Python object per token."""
+    sentence: list[tuple[int, _Word]] = []
+    after_final = False
+    for orth, idx in doc.to_array([ORTH, IDX]).tolist():
+        word = words[orth]
+        if after_final and not word.punct and not word.ends_sentence:
+            if sentence:
+                yield from _chunks(sentence)
+            sentence = []
+            after_final = False
+        elif word.ends_sentence:
+            after_final = True
+        if not word.space:
+            sentence.append((idx, word))
+    if sentence:
+        yield from _chunks(sentence)
+
+
+def _chunks(sentence: list[tuple[int, _Word]]) -> Iterator[tuple[int, int, list[_Word]]]:
+    size = CHUNK_TOKENS if len(sentence) > MAX_SENTENCE_TOKENS else len(sentence)
+    for i in range(0, len(sentence), size):
+        chunk = sentence[i:i + size]
+        while chunk and chunk[0][1].bullet:
+            chunk = chunk[1:]
+        if not any(word.alnum for _, word in chunk):
+            continue
+        last_idx, last = chunk[-1]
+        yield chunk[0][0], last_idx + len(last.text), [word for _, word in chunk]
 
 
 # --- cache encoding ---------------------------------------------------------------------------

@@ -110,3 +110,19 @@ def test_segment_missing_trained_pipeline_warns_once():
     assert len(warnings) == 1
     [a] = seg.analyze(["Three."], "en")
     assert not a.parsed
+
+
+def test_segment_in_worker_processes_gives_what_one_process_gives():
+    texts = ["Ann signed the lease in March 2019. Bo did not.", "Le conseil a refusé l'offre le 3 mars 2021.",
+             "• First item\n• Second item", "Rates rose 5 % after the vote!", "Short.", "One more line of text."]
+    documents = [Document(id=f"d{i}", text=t, provenance=Provenance("f", i + 1)) for i, t in enumerate(texts * 3)]
+    aliases = Aliases({"Ann Lee": ["Ann"]})
+
+    def run(processes):
+        segmenter = Segmenter(Settings(trained=False, batch_size=2, processes=processes), aliases)
+        return [(d.id, sentences) for d, sentences in segmenter.segment(iter(documents))]
+
+    alone, spread = run(1), run(2)
+    assert [d for d, _ in spread] == [d.id for d in documents]
+    assert spread == alone
+    assert any(s.entities for _, sentences in alone for s in sentences)
