@@ -151,7 +151,8 @@ def evaluate(bench_dir: Path, *, split: str | None = "test", limit: int | None =
             verdict = checker.check_claim(claim)
             ours.append(verdict.verdict)
             reading = read_claim(claim, checker.segmenter, checker.store)
-            ranked = rank(reading, retrieve(reading, checker.store, limit=checker.settings.retrieve_limit),
+            ranked = rank(reading, retrieve(reading, checker.store, limit=checker.settings.retrieve_limit,
+                                       postings=checker.settings.query_postings),
                           checker.segmenter)
             our_top5.append([s.candidate.doc_id for s in ranked[:5]])
             fuzzy_scores.append(max((fuzz.token_set_ratio(claim.text, s.candidate.text) for s in ranked[:20]),
@@ -213,7 +214,8 @@ def _tune_threshold(checker: Checker, train: list[dict], limit: int | None) -> f
     for record in sample:
         claim = to_claim(record)
         reading = read_claim(claim, checker.segmenter, checker.store)
-        ranked = rank(reading, retrieve(reading, checker.store, limit=checker.settings.retrieve_limit),
+        ranked = rank(reading, retrieve(reading, checker.store, limit=checker.settings.retrieve_limit,
+                                       postings=checker.settings.query_postings),
                       checker.segmenter)[:20]
         ratios.append((max((fuzz.token_set_ratio(claim.text, s.candidate.text) for s in ranked), default=0.0),
                        CLAIM_LABELS[record["label"]]))

@@ -205,7 +205,8 @@ def measure(size: int, runs: int, claims_count: int, batch: int, work: Path) -> 
                 continue
             claim = Claim(record["id"], record["text"], lang="en")
             reading = read_claim(claim, checker.segmenter, checker.store)
-            top = rank(reading, retrieve(reading, checker.store, limit=checker.settings.retrieve_limit),
+            top = rank(reading, retrieve(reading, checker.store, limit=checker.settings.retrieve_limit,
+                                       postings=checker.settings.query_postings),
                        checker.segmenter)[:5]
             total += 1
             hits += any(s.candidate.text == record["sentence"] for s in top)

@@ -26,6 +26,10 @@ class Settings:
     trained: bool = True
     # Candidates pulled from the full-text index per claim, then reranked.
     retrieve_limit: int = 80
+    # Index entries (posting-list items) a claim's query may read: past this, its commonest
+    # words are left out of the query (not of the scoring). Bounds a check's cost on large
+    # corpora; small ones never reach it.
+    query_postings: int = 20_000
     # Candidates read closely (parsed) for stance after reranking.
     stance_limit: int = 16
     # Relevance (0-100) below which a sentence is not evidence at all.

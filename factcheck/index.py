@@ -322,19 +322,29 @@ class Store:
         original is the evidence, with its own author and date.
         """
         author_keys = [a for a in authors if a]
-        author_filter = ""
-        if author_keys:
-            author_filter = f" AND s.author_key IN ({','.join('?' * len(author_keys))})"
+        columns = ("s.id, s.doc_rowid, s.field, s.start, s.end, s.text, s.lang, s.author, s.author_key, "
+                   "s.date, s.date_precision, s.quoted, s.quote_ref, s.terms")
+        not_a_known_copy = (
+            "NOT (s.quoted AND (EXISTS (SELECT 1 FROM sentences o WHERE o.norm_hash = s.norm_hash "
+            "AND o.quoted = 0) OR (s.quote_ref IS NOT NULL AND EXISTS (SELECT 1 FROM documents d "
+            "WHERE d.id = s.quote_ref))))")
         try:
+            if not author_keys:
+                # Rank in the full-text index alone first, then read the best rows with some
+                # room for quoted copies: joining every match to its row costs as many
+                # lookups as there are matches.
+                rows = self.db.execute(
+                    f"SELECT {columns}, f.bm25 AS bm25 FROM (SELECT rowid, bm25(sentence_fts) AS bm25 "
+                    "FROM sentence_fts WHERE sentence_fts MATCH ? ORDER BY bm25 LIMIT ?) f "
+                    f"JOIN sentences s ON s.id = f.rowid WHERE {not_a_known_copy} ORDER BY f.bm25 LIMIT ?",
+                    (match, 2 * limit + 20, limit)).fetchall()
+                if len(rows) == limit:
+                    return rows
+            author_filter = f" AND s.author_key IN ({','.join('?' * len(author_keys))})" if author_keys else ""
             return self.db.execute(
-                "SELECT s.id, s.doc_rowid, s.field, s.start, s.end, s.text, s.lang, s.author, "
-                "s.author_key, s.date, s.date_precision, s.quoted, s.quote_ref, s.terms, "
-                "bm25(sentence_fts) AS bm25 FROM sentence_fts JOIN sentences s ON s.id = "
-                "sentence_fts.rowid WHERE sentence_fts MATCH ?" + author_filter +
-                " AND NOT (s.quoted AND (EXISTS (SELECT 1 FROM sentences o WHERE o.norm_hash = "
-                "s.norm_hash AND o.quoted = 0) OR (s.quote_ref IS NOT NULL AND EXISTS "
-                "(SELECT 1 FROM documents d WHERE d.id = s.quote_ref)))) "
-                "ORDER BY bm25 LIMIT ?", (match, *author_keys, limit)).fetchall()
+                f"SELECT {columns}, bm25(sentence_fts) AS bm25 FROM sentence_fts JOIN sentences s "
+                f"ON s.id = sentence_fts.rowid WHERE sentence_fts MATCH ?{author_filter} "
+                f"AND {not_a_known_copy} ORDER BY bm25 LIMIT ?", (match, *author_keys, limit)).fetchall()
         except sqlite3.OperationalError as exc:
             if "fts5" in str(exc) or "syntax" in str(exc):
                 return []

@@ -140,7 +140,8 @@ class Checker:
 
     def check_claim(self, claim: Claim) -> Verdict:
         reading = read_claim(claim, self.segmenter, self.store)
-        candidates = retrieve(reading, self.store, limit=self.settings.retrieve_limit)
+        candidates = retrieve(reading, self.store, limit=self.settings.retrieve_limit,
+                              postings=self.settings.query_postings)
         scored = rank(reading, candidates, self.segmenter, score_cutoff=self.settings.min_relevance)
         judged = self._judge(reading, same_language_first(scored, reading.lang)[:self.settings.stance_limit])
         evidence = [(self._evidence(s, j), j) for s, j in judged]
@@ -184,7 +185,7 @@ class Checker:
         if not speaker_key:
             return ()
         candidates = retrieve(reading, self.store, limit=self.settings.retrieve_limit,
-                              authors=(speaker_key,))
+                              postings=self.settings.query_postings, authors=(speaker_key,))
         if reading.claim.date:
             candidates = [c for c in candidates
                           if c.date is None or c.date.start < reading.claim.date.end]
@@ -217,7 +218,8 @@ class Checker:
         """Sentences relevant to a free-text query, best first (no stance)."""
         claim = Claim(id="query", text=query, lang=lang)
         reading = read_claim(claim, self.segmenter, self.store)
-        candidates = retrieve(reading, self.store, limit=self.settings.retrieve_limit)
+        candidates = retrieve(reading, self.store, limit=self.settings.retrieve_limit,
+                              postings=self.settings.query_postings)
         results = []
         for s in rank(reading, candidates, self.segmenter, limit=limit):
             c = s.candidate

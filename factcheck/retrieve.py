@@ -207,15 +207,44 @@ def fts_query(groups: list[tuple[str, ...]]) -> str:
     return " OR ".join(dict.fromkeys(parts))
 
 
-def retrieve(reading: ClaimReading, store: Store, *, limit: int,
+def retrieve(reading: ClaimReading, store: Store, *, limit: int, postings: int | None = None,
              authors: tuple[str, ...] = (), extra_terms: tuple[tuple[str, ...], ...] = ()) -> list[Candidate]:
-    """The best candidates for a claim by BM25, optionally only from some authors (keys)."""
+    """The best candidates for a claim by BM25, optionally only from some authors (keys).
+
+    With `postings`, the query keeps the claim's rarest terms and leaves out the commonest
+    ones once the index entries it would read pass that number: an OR-query costs what its
+    terms' posting lists hold, and on a large corpus a common word costs the most and tells
+    the least. The reranking still reads every word of the claim."""
     groups = [(t,) for t in reading.terms] + list(reading.alias_terms) + \
         list(reading.opposite_terms) + list(extra_terms)
+    if postings is not None:
+        groups = rarest_within(groups, store, postings)
     query = fts_query(groups)
     if not query:
         return []
     return candidates_from_rows(store, store.search(query, limit, authors=authors))
+
+
+# However common they are, a query keeps this many of the claim's terms.
+MIN_QUERY_GROUPS = 3
+
+
+def rarest_within(groups: list[tuple[str, ...]], store: Store, postings: int) -> list[tuple[str, ...]]:
+    """The groups (words, phrases) whose posting lists together stay within `postings`,
+    rarest first, at least MIN_QUERY_GROUPS of them; in their original order."""
+    groups = list(dict.fromkeys(groups))
+    frequencies = store.term_frequencies(w for g in groups for w in g)
+    cost = {g: sum(frequencies.get(w, 0) for w in g) for g in groups}
+    if sum(cost.values()) <= postings:
+        return groups
+    kept: set[tuple[str, ...]] = set()
+    spent = 0
+    for group in sorted(groups, key=lambda g: (cost[g], g)):
+        if len(kept) >= MIN_QUERY_GROUPS and spent + cost[group] > postings:
+            break
+        kept.add(group)
+        spent += cost[group]
+    return [g for g in groups if g in kept]
 
 
 def candidates_from_rows(store: Store, rows) -> list[Candidate]:
