@@ -112,6 +112,9 @@ class Store:
         self.db = connection
         self.path = path
         self._lock_file = None
+        # Term frequencies read during checks (each costs a walk of the term's entries);
+        # forgotten whenever this store writes.
+        self._frequencies: dict[str, int] = {}
 
     # --- opening -----------------------------------------------------------------------------
 
@@ -164,6 +167,7 @@ class Store:
     def transaction(self):
         """All or nothing: an interrupted write leaves the previous state."""
         self.db.execute("BEGIN IMMEDIATE")
+        self._frequencies.clear()
         try:
             yield
         except BaseException:
@@ -372,8 +376,10 @@ class Store:
         """In how many sentences each term occurs (terms as indexed: folded lemmas)."""
         found: dict[str, int] = {}
         for term in dict.fromkeys(terms):
-            row = self.db.execute("SELECT doc FROM sentence_vocab WHERE term = ?", (term,)).fetchone()
-            found[term] = row[0] if row else 0
+            if term not in self._frequencies:
+                row = self.db.execute("SELECT doc FROM sentence_vocab WHERE term = ?", (term,)).fetchone()
+                self._frequencies[term] = row[0] if row else 0
+            found[term] = self._frequencies[term]
         return found
 
     def documents_by_rowid(self, rowids: Iterable[int]) -> dict[int, sqlite3.Row]:

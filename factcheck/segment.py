@@ -41,6 +41,8 @@ _DIGIT = re.compile(r"\d")
 # that one evidence item stays quotable.
 MAX_SENTENCE_TOKENS = 80
 CHUNK_TOKENS = 50
+# Analyses kept in memory by a segmenter (the index's cache holds the parsed ones for good).
+MEMO_SIZE = 20_000
 
 
 class AnalysisCache(Protocol):
@@ -268,38 +270,62 @@ class Segmenter:
                 self._memo[key] = analysis_from_json(data)
         todo = [(t, k) for t, k in dict.fromkeys(zip(texts, keys)) if k not in self._memo]
         fresh: dict[str, str] = {}
-        for doc, key in nlp.pipe(todo, as_tuples=True, batch_size=64):
-            analysis = self._analysis(doc, lang, trained)
+        # The light path needs the tokenizer only (see _light_tokens).
+        skipped = [] if full else ["sentencizer", "lemmatizer"]
+        for doc, (key, text) in nlp.pipe(((t, (k, t)) for t, k in todo), as_tuples=True,
+                                         batch_size=64, disable=skipped):
+            analysis = self._analysis(doc, text, lang, trained, light=not full)
             self._memo[key] = analysis
-            fresh[key] = analysis_to_json(analysis)
-        if fresh and cache is not None:
+            if cache is not None:
+                fresh[key] = analysis_to_json(analysis)
+        if fresh:
             cache.put_analyses(fresh)
-        return [self._memo[k] for k in keys]
+        found = [self._memo[k] for k in keys]
+        if len(self._memo) > MEMO_SIZE:
+            # Oldest first: a long batch of claims must not hold every sentence it ever read.
+            for key in list(itertools.islice(self._memo, len(self._memo) - MEMO_SIZE // 2)):
+                del self._memo[key]
+        return found
 
-    def _analysis(self, doc, lang: str, parsed: bool) -> Analysis:
-        lookup = self._lookup(lang) if parsed else None
-        tokens = tuple(
-            Token(text=t.text, lemma=t.lemma_ or t.text, start=t.idx, pos=t.pos_, dep=t.dep_,
-                  head=t.head.i if parsed else -1, ent=t.ent_type_,
-                  stop=t.is_stop or fold(t.text) in _stop_words(lang), punct=t.is_punct or t.is_space,
-                  base=_looked_up(lookup, t.text))
-            for t in doc)
+    def _analysis(self, doc, text: str, lang: str, parsed: bool, *, light: bool = False) -> Analysis:
+        """`text` is doc.text, which spaCy rebuilds from the tokens at every reading."""
+        if light:
+            tokens = _light_tokens(doc, self._words(lang))
+        else:
+            lookup = self._lookup(lang) if parsed else None
+            tokens = tuple(
+                Token(text=t.text, lemma=t.lemma_ or t.text, start=t.idx, pos=t.pos_, dep=t.dep_,
+                      head=t.head.i if parsed else -1, ent=t.ent_type_,
+                      stop=t.is_stop or fold(t.text) in _stop_words(lang), punct=t.is_punct or t.is_space,
+                      base=_looked_up(lookup, t.text))
+                for t in doc)
         keys = tuple(t.keys for t in tokens)
         entities: list[EntitySpan] = []
         covered: set[int] = set()
         if self.aliases:
             for m in self.aliases.phrases(lang).find(keys):
-                text = doc.text[tokens[m.start].start:tokens[m.end - 1].end]
-                entities.append(EntitySpan(m.start, m.end, "ALIAS", text, m.value))
+                entities.append(EntitySpan(m.start, m.end, "ALIAS",
+                                           text[tokens[m.start].start:tokens[m.end - 1].end], m.value))
                 covered.update(range(m.start, m.end))
         for ent in doc.ents:
             if covered.isdisjoint(range(ent.start, ent.end)):
                 entities.append(EntitySpan(ent.start, ent.end, ent.label_, ent.text,
                                            self.aliases.canonical(ent.text) if self.aliases else ent.text))
-        dates = find_dates(doc.text)
-        quantities = find_quantities(doc.text, skip=[(d.start, d.end) for d in dates])
-        return Analysis(doc.text, lang, tokens, tuple(sorted(entities, key=lambda e: e.start)),
+        dates = find_dates(text)
+        quantities = find_quantities(text, skip=[(d.start, d.end) for d in dates])
+        return Analysis(text, lang, tokens, tuple(sorted(entities, key=lambda e: e.start)),
                         tuple(dates), tuple(quantities), parsed)
+
+
+def _light_tokens(doc, words: _WordTable) -> tuple[Token, ...]:
+    """Tokens as the light pipeline reads them, from the token array and the word table."""
+    tokens = []
+    for orth, idx in doc.to_array([ORTH, IDX]).tolist():
+        word = words[orth]
+        token = Token(word.text, word.lemma, idx, stop=word.stop, punct=word.punct or word.space)
+        token.__dict__["keys"] = word.keys  # the cached property, known already
+        tokens.append(token)
+    return tuple(tokens)
 
 
 _WORKER_SEGMENTER: Segmenter | None = None
@@ -369,6 +395,8 @@ class _Word(NamedTuple):
     """What indexing needs of a distinct word form, computed once per form."""
 
     text: str
+    lemma: str
+    stop: bool  # a stop word of the language, accents or not
     space: bool
     punct: bool
     ends_sentence: bool  # one of the sentencizer's sentence-final characters
@@ -385,6 +413,7 @@ class _WordTable(dict):
     def __init__(self, nlp: Language, lemmas):
         super().__init__()
         self.vocab = nlp.vocab
+        self.lang = nlp.lang
         self.lemmas = lemmas
         self.final_chars = nlp.get_pipe("sentencizer").punct_chars
 
@@ -396,7 +425,8 @@ class _WordTable(dict):
             lemma = lemma[0] if lemma else text
         lemma = lemma or text
         terms = tuple(dict.fromkeys(k for k in (fold(lemma), fold(text)) if k))
-        word = _Word(text, lexeme.is_space, lexeme.is_punct, text in self.final_chars,
+        stop = lexeme.is_stop or fold(text) in _stop_words(self.lang)
+        word = _Word(text, lemma, stop, lexeme.is_space, lexeme.is_punct, text in self.final_chars,
                      any(c.isalnum() for c in text), bool(_BULLET.fullmatch(text)),
                      not (lexeme.is_stop or lexeme.is_punct or lexeme.is_space), terms,
                      frozenset((fold(text), fold(lemma))))
