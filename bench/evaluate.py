@@ -146,10 +146,12 @@ def evaluate(bench_dir: Path, *, split: str | None = "test", limit: int | None =
     result: dict = {"benchmark": bench.name, "split": split if bench.split else "all", "claims": len(claims)}
     with Checker(corpus, db=work / "index.db", settings=settings or Settings()) as checker:
         ours, fuzzy_scores, our_top5, pair_gold, pair_ours, pair_fuzzy = [], [], [], [], [], []
+        confidences = []
         for record in claims:
             claim = to_claim(record)
             verdict = checker.check_claim(claim)
             ours.append(verdict.verdict)
+            confidences.append(verdict.confidence)
             reading = read_claim(claim, checker.segmenter, checker.store)
             ranked = rank(reading, retrieve(reading, checker.store, limit=checker.settings.retrieve_limit,
                                        postings=checker.settings.query_postings),
@@ -168,6 +170,8 @@ def evaluate(bench_dir: Path, *, split: str | None = "test", limit: int | None =
 
         gold = [CLAIM_LABELS[c["label"]] for c in claims]
         result["claim_level"] = {"factcheck": scores(gold, ours, VERDICTS)}
+        result["claim_level"]["factcheck"]["calibration_error"] = calibration_error(
+            confidences, [g == p for g, p in zip(gold, ours)])
         majority = Counter(CLAIM_LABELS[c["label"]] for c in train).most_common(1)[0][0]
         result["claim_level"]["majority"] = scores(gold, [majority] * len(gold), VERDICTS)
         threshold = _tune_threshold(checker, train if train is not claims else claims, limit)
@@ -198,6 +202,21 @@ def evaluate(bench_dir: Path, *, split: str | None = "test", limit: int | None =
                 [gold[i] for i in speakers], [ours[i] for i in speakers], VERDICTS)
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result
+
+
+def calibration_error(confidences: list[float], correct: list[bool], bins: int = 10) -> float:
+    """Expected calibration error: over bins of stated confidence, how far the share of right
+    verdicts is from the confidence stated, weighted by the bin's size (0 is perfect)."""
+    total = len(confidences)
+    error = 0.0
+    for b in range(bins):
+        inside = [i for i, c in enumerate(confidences)
+                  if b / bins <= c < (b + 1) / bins or (b == bins - 1 and c == 1.0)]
+        if inside:
+            stated = sum(confidences[i] for i in inside) / len(inside)
+            right = sum(correct[i] for i in inside) / len(inside)
+            error += abs(stated - right) * len(inside) / total
+    return round(error, 4)
 
 
 def _recall(gold_ids: list[set[str]], top5: list[list[str]]) -> dict:
@@ -245,7 +264,7 @@ def _bm25s_run(bench: Benchmark, checker: Checker, claims: list[dict]):
         tops.append(top)
         reading = read_claim(claim, checker.segmenter, checker.store)
         judged = checker.judge_documents(claim, top, with_judgements=True)
-        verdicts.append(decide(reading, judged).verdict)
+        verdicts.append(decide(reading, judged, checker.verdict_model).verdict)
     return verdicts, tops
 
 
@@ -263,6 +282,8 @@ def table(result: dict) -> str:
         lines.append("")
     for system, r in result.get("retrieval", {}).items():
         lines.append(f"retrieval: {system} = {r['value']} (n={r['n']})")
+    lines.append(f"calibration error of the verdicts' confidence: "
+                 f"{result['claim_level']['factcheck']['calibration_error']}")
     confusion = result["claim_level"]["factcheck"]["confusion"]
     lines += ["", "confusion (gold rows, predicted columns): " + " ".join(f"{v[:5]:>6}" for v in VERDICTS)]
     for g in VERDICTS:
@@ -278,9 +299,11 @@ def main(argv=None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     parser.add_argument("--model", default="stance_model.json",
                         help="stance weights: a file of factcheck/data or a path")
+    parser.add_argument("--verdict-model", default=None,
+                        help="learned verdict weighing: a file of factcheck/data or a path (default: the rules)")
     args = parser.parse_args(argv)
     result = evaluate(args.bench_dir, split=args.split, limit=args.limit,
-                      settings=Settings(stance_model=args.model))
+                      settings=Settings(stance_model=args.model, verdict_model=args.verdict_model))
     print(table(result))
     print(json.dumps(result, indent=1))
     if args.json:

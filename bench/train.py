@@ -58,15 +58,18 @@ def _vector(weights: dict) -> np.ndarray:
     return np.array([[weights.get(s, {}).get(name, 0.0) for name in ("bias", *FEATURES)] for s in STANCES])
 
 
-def fit(rows, labels, *, prior: dict | None = None, strength: float = 1.0) -> dict:
-    """Class-balanced multinomial logistic regression, L2-pulled towards `prior` (or zero)."""
+def fit(rows, labels, *, prior: dict | None = None, strength: float = 1.0,
+        classes: tuple[str, ...] = STANCES, features: tuple[str, ...] = FEATURES, balance: float = 1.0) -> dict:
+    """Multinomial logistic regression, L2-pulled towards `prior` (or zero). Classes are
+    weighted by the inverse of their frequency to the power `balance` (1: balanced, 0: as
+    they come)."""
     from scipy.optimize import minimize
 
     x = np.hstack([np.ones((len(rows), 1)), np.asarray(rows, dtype=float)])
-    y = np.array([STANCES.index(label) for label in labels])
-    counts = np.bincount(y, minlength=len(STANCES)).astype(float)
-    sample_weight = (len(y) / (len(STANCES) * np.maximum(counts, 1)))[y]
-    centre = _vector(prior) if prior else np.zeros((len(STANCES), x.shape[1]))
+    y = np.array([classes.index(label) for label in labels])
+    counts = np.bincount(y, minlength=len(classes)).astype(float)
+    sample_weight = ((len(y) / (len(classes) * np.maximum(counts, 1))) ** balance)[y]
+    centre = _vector(prior) if prior else np.zeros((len(classes), x.shape[1]))
     # The neutral class is the reference: its scores stay where the prior has them.
     free = np.ones_like(centre, dtype=bool)
 
@@ -85,9 +88,9 @@ def fit(rows, labels, *, prior: dict | None = None, strength: float = 1.0) -> di
 
     result = minimize(loss, centre.ravel(), jac=True, method="L-BFGS-B", options={"maxiter": 2000})
     w = result.x.reshape(centre.shape)
-    return {stance: {name: round(float(value), 4) for name, value in zip(("bias", *FEATURES), w[i])
-                     if abs(value) > 1e-6 or name == "bias"}
-            for i, stance in enumerate(STANCES)}
+    return {label: {name: round(float(value), 4) for name, value in zip(("bias", *features), w[i])
+                    if abs(value) > 1e-6 or name == "bias"}
+            for i, label in enumerate(classes)}
 
 
 def shipped_claims_pass(model_path: Path) -> bool:

@@ -69,8 +69,21 @@ def corpus_options(function):
     return wrapper
 
 
-def _settings(blank: bool) -> Settings:
-    return Settings(trained=not blank)
+def weights_options(function):
+    """--stance-model and --verdict-model, for the commands that decide verdicts."""
+    @click.option("--stance-model", default="stance_model.json", show_default=True,
+                  help="Stance weights: a file of factcheck/data (e.g. stance_model_learned.json) or a path.")
+    @click.option("--verdict-model", default=None,
+                  help="A learned weighing of each claim's evidence (e.g. verdict_model_learned.json) "
+                       "instead of the rules.")
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        return function(*args, **kwargs)
+    return wrapper
+
+
+def _settings(blank: bool, stance_model: str = "stance_model.json", verdict_model: str | None = None) -> Settings:
+    return Settings(trained=not blank, stance_model=stance_model, verdict_model=verdict_model)
 
 
 def _progress():
@@ -161,7 +174,8 @@ def _load(claims_files: tuple[Path, ...]):
               help=f"Comma-separated outputs among: {', '.join(FORMATS)}.")
 @click.option("--title", default="Claim check", show_default=True, help="Title of the reports.")
 @click.option("--strict", is_flag=True, help="Exit with code 2 if any input could not be read.")
-def check(claims_files, corpus, db, wait, blank, out, formats, title, strict) -> None:
+@weights_options
+def check(claims_files, corpus, db, wait, blank, out, formats, title, strict, stance_model, verdict_model) -> None:
     """Check CLAIMS files against the corpus and write reports into --out."""
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
@@ -171,7 +185,7 @@ def check(claims_files, corpus, db, wait, blank, out, formats, title, strict) ->
     claims, errors = _load(claims_files)
     if not claims:
         raise UserError(NO_CLAIMS)
-    with Checker(corpus, db=db, settings=_settings(blank), wait=wait) as checker:
+    with Checker(corpus, db=db, settings=_settings(blank, stance_model, verdict_model), wait=wait) as checker:
         report = checker.check(claims, claim_errors=[str(e) for e in errors])
     written = write_reports(report, out, formats=chosen, title=title)
     counts = ", ".join(f"{sum(v.verdict == k for v in report.verdicts)} {VERDICT_LABELS[k].lower()}"
@@ -192,14 +206,15 @@ def check(claims_files, corpus, db, wait, blank, out, formats, title, strict) ->
 @corpus_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write the reports into this folder.")
-def test(claims_files, corpus, db, wait, blank, out) -> None:
+@weights_options
+def test(claims_files, corpus, db, wait, blank, out, stance_model, verdict_model) -> None:
     """Run CLAIMS as regression tests: every claim's verdict must equal its `expect`."""
     claims, errors = _load(claims_files)
     if errors:
         raise UserError(f"{len(errors)} invalid claim(s): fix them first")
     if not claims:
         raise UserError(NO_CLAIMS)
-    with Checker(corpus, db=db, settings=_settings(blank), wait=wait) as checker:
+    with Checker(corpus, db=db, settings=_settings(blank, stance_model, verdict_model), wait=wait) as checker:
         report = checker.check(claims)
     if out is not None:
         write_reports(report, out)

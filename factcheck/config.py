@@ -38,6 +38,9 @@ class Settings:
     evidence_limit: int = 10
     # The stance model's weights: a file of factcheck/data, or a path.
     stance_model: str = "stance_model.json"
+    # A learned weighing of each claim's evidence into a verdict (a file of factcheck/data, or
+    # a path); None: the rules of factcheck.verdict.
+    verdict_model: str | None = None
     # Index-time: documents per batch, and worker processes segmenting the batches of a large
     # file (0: one per core; 1: none, all in this process).
     batch_size: int = 256

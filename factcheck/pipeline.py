@@ -25,7 +25,7 @@ from .retrieve import Candidate, ClaimReading, candidates_from_rows, read_claim,
 from .score import Scored, rank
 from .segment import Segmenter
 from .stance import Judgement, StanceModel, judge, load_model
-from .verdict import decide
+from .verdict import decide, load_verdict_model
 
 # The claimant's record looks wider than the claim's own evidence: any of the speaker's
 # sentences on the topic may show the position they held.
@@ -96,6 +96,8 @@ class Checker:
         self.aliases = Aliases(load_aliases(self.corpus))
         self.segmenter = Segmenter(self.settings, self.aliases)
         self.model = model or load_model(self.settings.stance_model)
+        self.verdict_model = load_verdict_model(self.settings.verdict_model) \
+            if self.settings.verdict_model else None
         self.store = Store.open(self.db_path)
         self.index_report: IndexReport | None = None
         try:
@@ -139,13 +141,8 @@ class Checker:
         return tuple(rows)
 
     def check_claim(self, claim: Claim) -> Verdict:
-        reading = read_claim(claim, self.segmenter, self.store)
-        candidates = retrieve(reading, self.store, limit=self.settings.retrieve_limit,
-                              postings=self.settings.query_postings)
-        scored = rank(reading, candidates, self.segmenter, score_cutoff=self.settings.min_relevance)
-        judged = self._judge(reading, same_language_first(scored, reading.lang)[:self.settings.stance_limit])
-        evidence = [(self._evidence(s, j), j) for s, j in judged]
-        outcome = decide(reading, evidence)
+        reading, evidence = self.weigh(claim)
+        outcome = decide(reading, evidence, self.verdict_model)
         kept = [(e, j) for e, j in evidence if j.role == "evidence"]
         kept.sort(key=lambda item: (item[1].stance == "neutral",
                                     -item[1].confidence * item[0].score))
@@ -155,6 +152,16 @@ class Checker:
             if claim.speaker else ()
         return Verdict(claim, outcome.verdict, outcome.confidence, outcome.rationale, shown,
                        record, appearances)
+
+    def weigh(self, claim: Claim) -> tuple[ClaimReading, list[tuple[Evidence, Judgement]]]:
+        """The claim as read, and the sentences found for it, each with its judgement: what
+        the verdict is decided on."""
+        reading = read_claim(claim, self.segmenter, self.store)
+        candidates = retrieve(reading, self.store, limit=self.settings.retrieve_limit,
+                              postings=self.settings.query_postings)
+        scored = rank(reading, candidates, self.segmenter, score_cutoff=self.settings.min_relevance)
+        judged = self._judge(reading, same_language_first(scored, reading.lang)[:self.settings.stance_limit])
+        return reading, [(self._evidence(s, j), j) for s, j in judged]
 
     def judge_documents(self, claim: Claim, doc_ids: Iterable[str], *, with_judgements: bool = False):
         """The stance of every sentence of the given documents on a claim - the same reading,

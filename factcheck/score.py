@@ -119,14 +119,14 @@ def _has_cognate(claim_keys: frozenset[str], keys: set[str]) -> bool:
 
 
 def relevance(reading: ClaimReading, analysis: Analysis, *, author: str | None = None,
-              context: Analysis | None = None,
+              context: Analysis | None = None, own: Coverage | None = None,
               score_cutoff: float | None = None) -> tuple[float, dict[str, float], set[int]]:
     """Relevance of a sentence to the claim, its components, and the matched token indexes.
 
     `context` is the sentence with its neighbours: what it is about ("this proposal") may be
-    named just before or after it.
+    named just before or after it. `own` is the sentence's coverage, if known already.
     """
-    own = coverage(reading, analysis, author=author)
+    own = own or coverage(reading, analysis, author=author)
     words = own.words if own.topical else own.words * 0.3  # only names in common: "Alice,"
     around = coverage(reading, context, author=author).words if context is not None else 0.0
     claim_words = " ".join(reading.light.content_lemmas())
@@ -173,12 +173,16 @@ def rank(reading: ClaimReading, candidates: list[Candidate], segmenter: Segmente
     scored: list[Scored] = []
     for lang, group in by_lang.items():
         analyses = segmenter.analyze([c.text for c in group], lang, full=False)
-        windows = segmenter.analyze([_window(c) for c in group], lang, full=False)
-        for candidate, analysis, window in zip(group, analyses, windows):
-            author = segmenter.aliases.canonical(candidate.author) if candidate.author else None
-            context = window if (candidate.before or candidate.after) else None
-            score, features, matched = relevance(reading, analysis, author=author, context=context,
-                                                 score_cutoff=score_cutoff)
+        authors = [segmenter.aliases.canonical(c.author) if c.author else None for c in group]
+        owns = [coverage(reading, a, author=author) for a, author in zip(analyses, authors)]
+        # The neighbours are read only where they can change the score: for a sentence on
+        # the claim's topic that does not already cover as much as they could bring.
+        needing = [i for i, (c, own) in enumerate(zip(group, owns))
+                   if (c.before or c.after) and own.topical and own.words < CONTEXT_WEIGHT]
+        windows = dict(zip(needing, segmenter.analyze([_window(group[i]) for i in needing], lang, full=False)))
+        for i, (candidate, analysis, author, own) in enumerate(zip(group, analyses, authors, owns)):
+            score, features, matched = relevance(reading, analysis, author=author, context=windows.get(i),
+                                                 own=own, score_cutoff=score_cutoff)
             if score_cutoff is not None and score < score_cutoff:
                 continue
             features["bm25"] = candidate.bm25

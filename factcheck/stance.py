@@ -14,16 +14,13 @@ something else contradicts nothing.
 from __future__ import annotations
 
 import functools
-import json
 import math
 import re
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 
 from . import clauses
 from .dates import DateMention, PartialDate
-from .lexicon import Lexicon, Match, fold, lexicon
+from .lexicon import Lexicon, Match, fold, lexicon, load_weights
 from .models import STANCES, Analysis
 from .retrieve import ClaimReading
 from .score import Scored, first_hand_date
@@ -57,12 +54,7 @@ class StanceModel:
 @functools.cache
 def load_model(name: str = "stance_model.json") -> StanceModel:
     """A stance model: a file shipped in factcheck/data by name, or a path to a JSON file."""
-    path = Path(name)
-    if path.is_file():
-        text = path.read_text("utf-8")
-    else:
-        text = resources.files("factcheck.data").joinpath(name).read_text("utf-8")
-    data = json.loads(text)
+    data = load_weights(name)
     return StanceModel(data["weights"], data.get("description", ""))
 
 

@@ -9,9 +9,12 @@
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass
 
-from .models import Evidence
+from .lexicon import load_weights
+from .models import VERDICTS, Evidence
 from .retrieve import ClaimReading
 from .stance import Judgement, date_fits
 
@@ -28,7 +31,10 @@ class Outcome:
     rationale: str
 
 
-def decide(reading: ClaimReading, items: list[tuple[Evidence, Judgement]]) -> Outcome:
+def decide(reading: ClaimReading, items: list[tuple[Evidence, Judgement]],
+           model: VerdictModel | None = None) -> Outcome:
+    """The verdict by the rules below, or, with a `model`, by its learned weighing of the
+    same evidence (the temporal rules still come first)."""
     counted, left_out = _counted(reading, items)
     support = _side(counted, "supports")
     against = _side(counted, "contradicts")
@@ -43,6 +49,8 @@ def decide(reading: ClaimReading, items: list[tuple[Evidence, Judgement]]) -> Ou
         best = _best(against)
         return Outcome("contradicted", round(c, 3),
                        f"The claim says “{word}”, but this goes the other way: {_cite(best)}")
+    if model is not None:
+        return _learned(model, claim_features(reading, items, counted), support, against, left_out, reading)
     if s >= DECISIVE and c >= DECISIVE:
         return Outcome("mixed", round(min(s, c), 3),
                        f"The record points both ways: {_cite(_best(support))} supports it; "
@@ -135,3 +143,95 @@ def _order_check(reading: ClaimReading, counted, qualifiers: set[str]) -> Outcom
                        f"The claim says “{next(iter(wanted))}”, but this came "
                        f"{'earlier' if 'first' in wanted else 'later'}: {_cite(leader)}")
     return None
+
+
+# --- the learned weighing ----------------------------------------------------------------------
+
+# What the learned verdict model reads of a claim's evidence, each in [0, 1].
+# The stance features of the best few sentences, averaged: what the sentences most on the claim's
+# topic do with it (deny it, change its numbers or dates, hedge), whatever stance they got.
+TOP_STANCE_FEATURES = ("neg_mismatch", "opposed", "num_mismatch", "date_mismatch", "hedged", "contrast",
+                       "token_set", "coverage")
+CLAIM_FEATURES = ("support", "against", "both", "max_support", "max_against", "mean_support_top5",
+                  "mean_against_top5", "support_sources", "against_sources", "top_relevance",
+                  "mean_relevance_top5", "evidence_items", "top_neutral",
+                  *(f"top3_{name}" for name in TOP_STANCE_FEATURES))
+TOP = 5
+
+
+def claim_features(reading: ClaimReading, items: list[tuple[Evidence, Judgement]],
+                   counted=None) -> dict[str, float]:
+    """The evidence of a claim summed up: how strongly and how widely each side is taken,
+    and how relevant the best sentences are, whatever stance they take."""
+    if counted is None:
+        counted, _ = _counted(reading, items)
+    support, against = _side(counted, "supports"), _side(counted, "contradicts")
+    evidence = sorted(((e, j) for e, j in items if j.role == "evidence"), key=lambda item: -item[0].score)
+    top = evidence[:TOP]
+    s, c = _noisy_or(support), _noisy_or(against)
+
+    def mean(values):
+        values = list(values)
+        return sum(values) / len(values) if values else 0.0
+
+    top3 = {f"top3_{name}": mean(j.features.get(name, 0.0) for _, j in evidence[:3])
+            for name in TOP_STANCE_FEATURES}
+    return top3 | {
+        "support": s, "against": c, "both": s * c,
+        "max_support": max((j.probabilities["supports"] for _, j in evidence), default=0.0),
+        "max_against": max((j.probabilities["contradicts"] for _, j in evidence), default=0.0),
+        "mean_support_top5": mean(j.probabilities["supports"] for _, j in top),
+        "mean_against_top5": mean(j.probabilities["contradicts"] for _, j in top),
+        "support_sources": min(len(support), TOP) / TOP,
+        "against_sources": min(len(against), TOP) / TOP,
+        "top_relevance": evidence[0][0].score / 100.0 if evidence else 0.0,
+        "mean_relevance_top5": mean(e.score / 100.0 for e, _ in top),
+        "evidence_items": min(len(evidence), 16) / 16,
+        "top_neutral": top[0][1].probabilities["neutral"] if top else 1.0,
+    }
+
+
+@dataclass(frozen=True)
+class VerdictModel:
+    """Per-verdict weights of a multinomial logistic regression over CLAIM_FEATURES."""
+
+    weights: dict[str, dict[str, float]]
+    description: str = ""
+
+    def probabilities(self, features: dict[str, float]) -> dict[str, float]:
+        scores = {v: w.get("bias", 0.0) + sum(w.get(n, 0.0) * features.get(n, 0.0) for n in CLAIM_FEATURES)
+                  for v, w in self.weights.items()}
+        top = max(scores.values())
+        exps = {v: math.exp(x - top) for v, x in scores.items()}
+        total = sum(exps.values())
+        return {v: exps.get(v, 0.0) / total for v in VERDICTS}
+
+
+@functools.cache
+def load_verdict_model(name: str) -> VerdictModel:
+    """A verdict model: a file shipped in factcheck/data by name, or a path to a JSON file."""
+    data = load_weights(name)
+    return VerdictModel(data["weights"], data.get("description", ""))
+
+
+def _learned(model: VerdictModel, features: dict[str, float], support, against, left_out: bool,
+             reading: ClaimReading) -> Outcome:
+    probabilities = model.probabilities(features)
+    verdict = max(VERDICTS, key=lambda v: probabilities[v])
+    confidence = round(probabilities[verdict], 3)
+    if verdict == "supported" and support:
+        why = f"Supported by {_cite(_best(support))}" + _more(support)
+    elif verdict == "contradicted" and against:
+        why = f"Contradicted by {_cite(_best(against))}" + _more(against)
+    elif verdict == "mixed" and support and against:
+        why = (f"The record points both ways: {_cite(_best(support))} supports it; "
+               f"{_cite(_best(against))} contradicts it.")
+    elif verdict == "not_enough_evidence":
+        why = ("Only others' accounts of what {0} said or wanted were found, not {0}'s own words."
+               .format(reading.attitude_holder) if left_out
+               else "The evidence found is not strong enough either way.")
+    else:
+        # The weighing leans this way on how the sentences read overall, with no single
+        # sentence past the threshold: say so rather than cite one.
+        why = "On the balance of the sentences found, none decisive on its own."
+    return Outcome(verdict, confidence, f"{why} (learned weighing: {round(100 * confidence)} %)")

@@ -130,3 +130,21 @@ def test_cli_store_problems_are_messages_not_tracebacks(runner, corpus_copy, tmp
     assert result.exit_code == 2
     assert "cannot open the index" in result.output and "Hint:" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_check_with_other_weights(runner, corpus_copy, tmp_path):
+    out = tmp_path / "out"
+    result = invoke(runner, "check", CLAIMS, "--corpus", corpus_copy, "--out", out, "--format", "json",
+                    "--stance-model", "stance_model_learned.json", "--verdict-model", "verdict_model_learned.json")
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "results.json").read_text())
+    assert data["settings"]["verdict_model"] == "verdict_model_learned.json"
+    decided = [c for c in data["claims"] if c["verdict"] != "not_enough_evidence"]
+    assert all("learned weighing" in c["rationale"] or "“" in c["rationale"] for c in decided)
+    missing = runner.invoke(cli, ["check", str(CLAIMS), "--corpus", str(corpus_copy), "--out", str(out),
+                                  "--verdict-model", "no_such_model.json"])
+    assert missing.exit_code == 2 and "no_such_model.json: cannot read these weights" in missing.output
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"weights": [1, 2]}')
+    bad = runner.invoke(cli, ["test", str(CLAIMS), "--corpus", str(corpus_copy), "--stance-model", str(broken)])
+    assert bad.exit_code == 2 and "not a weights file" in bad.output

@@ -92,3 +92,51 @@ def test_verdict_rationale_names_the_decisive_evidence(seg):
     result = decide(read_claim(Claim("c", "Acme sold trains."), seg), [(evidence, judgement)])
     assert result.rationale.startswith("Contradicted by Ann Lee (2017-09-20): “text”")
     assert 0 < result.confidence <= 1
+
+
+# --- the learned weighing ------------------------------------------------------------------------
+
+
+def test_verdict_claim_features_sum_up_each_side(seg):
+    from factcheck.verdict import CLAIM_FEATURES, claim_features
+
+    reading = read_claim(Claim("c", "Acme sold trains."), seg)
+    features = claim_features(reading, [item("supports", p=0.8, doc="d1"), item("supports", p=0.6, doc="d2"),
+                                        item("contradicts", p=0.7, doc="d3"), item("neutral", doc="d4")])
+    assert set(features) == set(CLAIM_FEATURES)
+    assert features["support"] == pytest.approx(1 - 0.2 * 0.4)
+    assert features["against"] == pytest.approx(0.7)
+    assert features["support_sources"] == pytest.approx(2 / 5)
+    assert features["evidence_items"] == pytest.approx(4 / 16)
+    empty = claim_features(reading, [])
+    assert empty["support"] == empty["against"] == empty["top_relevance"] == 0.0 and empty["top_neutral"] == 1.0
+
+
+def test_verdict_learned_weighing_decides_with_its_own_confidence(seg):
+    from factcheck.verdict import VerdictModel, claim_features
+
+    # Leans on the share of supporting sources, against a constant pull to "not enough".
+    model = VerdictModel({"supported": {"bias": -2.0, "support_sources": 12.0},
+                          "contradicted": {"bias": -2.0, "against_sources": 12.0},
+                          "mixed": {"bias": -5.0, "both": 8.0},
+                          "not_enough_evidence": {"bias": 0.0}})
+    reading = read_claim(Claim("c", "Acme sold trains."), seg)
+    weak = [item("supports", p=0.55, doc=f"d{i}") for i in range(3)]
+    outcome = decide(reading, weak, model)
+    assert outcome.verdict == "supported"
+    assert outcome.confidence == pytest.approx(
+        model.probabilities(claim_features(reading, weak))["supported"], abs=1e-3)
+    assert "learned weighing" in outcome.rationale
+    assert decide(reading, [], model).verdict == "not_enough_evidence"
+    # The rules on temporal qualifiers still come first.
+    always = read_claim(Claim("c", "Ann always sold trains."), seg)
+    assert decide(always, [item("contradicts", date="2017")], model).verdict == "contradicted"
+
+
+def test_verdict_shipped_learned_weighing_loads():
+    from factcheck.models import VERDICTS
+    from factcheck.verdict import CLAIM_FEATURES, load_verdict_model
+
+    model = load_verdict_model("verdict_model_learned.json")
+    assert set(model.weights) <= set(VERDICTS)
+    assert all(name in ("bias", *CLAIM_FEATURES) for w in model.weights.values() for name in w)
