@@ -218,7 +218,7 @@ def _date_patterns():
     year = r"(?P<year>1[6-9]\d\d|20\d\d|21\d\d)"
     day = r"(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?"
     patterns = [
-        re.compile(rf"\b(?P<y>\d{{4}})-(?P<m>[01]\d)(?:-(?P<d>[0-3]\d))?\b"),
+        re.compile(r"\b(?P<y>\d{4})-(?P<m>[01]\d)(?:-(?P<d>[0-3]\d))?\b"),
         re.compile(rf"\b{day}\s+{month}\s+{year}\b"),
         re.compile(rf"\b{month}\s+{day},?\s+{year}\b"),
         re.compile(rf"\b{month}\s+{year}\b"),

@@ -7,36 +7,14 @@ its lemma does, accents folded, so "Refused", "refusé" and "refuse" all reach "
 from __future__ import annotations
 
 import functools
-import json
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from typing import Iterable, Sequence
 
 import yaml
 
 DATA_PACKAGE = "factcheck.data"
-
-
-@functools.cache
-def load_weights(name: str) -> dict:
-    """A model's weights (JSON): a file shipped in factcheck/data by name, or a path."""
-    from .errors import InputError
-
-    path = Path(name)
-    try:
-        if path.is_file():
-            text = path.read_text("utf-8")
-        else:
-            text = resources.files(DATA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
-        data = json.loads(text)
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read these weights: {exc}", path=name,
-                         hint="Name a file of factcheck/data (e.g. stance_model_learned.json) or a path.") from None
-    if not isinstance(data, dict) or not isinstance(data.get("weights"), dict):
-        raise InputError("not a weights file: no \"weights\" table", path=name)
-    return data
 
 
 @functools.cache

@@ -239,7 +239,8 @@ def rarest_within(groups: list[tuple[str, ...]], store: Store, postings: int) ->
         return groups
     kept: set[tuple[str, ...]] = set()
     spent = 0
-    for group in sorted(groups, key=lambda g: (cost[g], g)):
+    # A term the corpus does not hold matches nothing: it takes no place among the few kept.
+    for group in sorted((g for g in groups if cost[g]), key=lambda g: (cost[g], g)):
         if len(kept) >= MIN_QUERY_GROUPS and spent + cost[group] > postings:
             break
         kept.add(group)

@@ -1,8 +1,9 @@
 """Segment: spaCy reads the texts. Sentences, lemmas, entities, numbers and dates.
 
 Two paths, because a trained pipeline is 10-30x slower than the tokenizer:
-- the light path (blank tokenizer, sentencizer, lookup lemmatizer) reads every document
-  at index time;
+- the light path reads every document at index time: the blank tokenizer alone, with the
+  lookup lemmatizer's table read once per distinct word and the sentencizer's rule applied to
+  the token array (spaCy's components would build a Python object per token);
 - the full path (the trained pipeline: parser, entities) reads only what the check needs
   closely - the claim and its best candidate sentences - and its results are cached.
 """
@@ -111,6 +112,7 @@ class Segmenter:
         self._light: dict[str, Language] = {}
         self._full: dict[str, tuple[Language, bool]] = {}
         self._memo: dict[str, Analysis] = {}
+        self._word_tables: dict[str, _WordTable] = {}
 
     # --- pipelines -----------------------------------------------------------------------
 
@@ -229,15 +231,13 @@ class Segmenter:
             sentences.sort(key=lambda s: (s.field != "text", s.field, s.start))
             yield document, sentences
 
-    def _words(self, lang: str) -> "_WordTable":
-        if not hasattr(self, "_word_tables"):
-            self._word_tables: dict[str, _WordTable] = {}
+    def _words(self, lang: str) -> _WordTable:
         if lang not in self._word_tables:
             self._word_tables[lang] = _WordTable(self.light(lang), self._lookup(lang))
         return self._word_tables[lang]
 
     def _sentence(self, document: Document, field: str, lang: str, part, start: int, end: int,
-                  text: str, tokens: list["_Word"]) -> Sentence:
+                  text: str, tokens: list[_Word]) -> Sentence:
         lemmas = tuple(dict.fromkeys(key for w in tokens if w.indexed for key in w.terms))
         entities: tuple = ()
         if self.aliases:

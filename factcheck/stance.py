@@ -14,13 +14,14 @@ something else contradicts nothing.
 from __future__ import annotations
 
 import functools
-import math
 import re
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from . import clauses
 from .dates import DateMention, PartialDate
-from .lexicon import Lexicon, Match, fold, lexicon, load_weights
+from .lexicon import Lexicon, Match, fold, lexicon
+from .linear import LinearModel
 from .models import STANCES, Analysis
 from .retrieve import ClaimReading
 from .score import Scored, first_hand_date
@@ -35,27 +36,17 @@ FEATURES = ("relevance", "coverage", "topic", "token_set", "entity_overlap", "mi
 
 
 @dataclass(frozen=True)
-class StanceModel:
+class StanceModel(LinearModel):
     """Per-stance weights of a linear model over FEATURES, plus a bias."""
 
-    weights: dict[str, dict[str, float]]
-    description: str = ""
-
-    def probabilities(self, features: dict[str, float]) -> dict[str, float]:
-        scores = {stance: w.get("bias", 0.0) + sum(w.get(name, 0.0) * features.get(name, 0.0)
-                                                   for name in FEATURES)
-                  for stance, w in self.weights.items()}
-        top = max(scores.values())
-        exps = {s: math.exp(v - top) for s, v in scores.items()}
-        total = sum(exps.values())
-        return {s: exps.get(s, 0.0) / total for s in STANCES}
+    features: ClassVar[tuple[str, ...]] = FEATURES
+    classes: ClassVar[tuple[str, ...]] = STANCES
 
 
 @functools.cache
 def load_model(name: str = "stance_model.json") -> StanceModel:
     """A stance model: a file shipped in factcheck/data by name, or a path to a JSON file."""
-    data = load_weights(name)
-    return StanceModel(data["weights"], data.get("description", ""))
+    return StanceModel.load(name)
 
 
 def default_model() -> StanceModel:

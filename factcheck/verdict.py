@@ -10,10 +10,10 @@
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
+from typing import ClassVar
 
-from .lexicon import load_weights
+from .linear import LinearModel
 from .models import VERDICTS, Evidence
 from .retrieve import ClaimReading
 from .stance import Judgement, date_fits
@@ -191,27 +191,17 @@ def claim_features(reading: ClaimReading, items: list[tuple[Evidence, Judgement]
     }
 
 
-@dataclass(frozen=True)
-class VerdictModel:
+class VerdictModel(LinearModel):
     """Per-verdict weights of a multinomial logistic regression over CLAIM_FEATURES."""
 
-    weights: dict[str, dict[str, float]]
-    description: str = ""
-
-    def probabilities(self, features: dict[str, float]) -> dict[str, float]:
-        scores = {v: w.get("bias", 0.0) + sum(w.get(n, 0.0) * features.get(n, 0.0) for n in CLAIM_FEATURES)
-                  for v, w in self.weights.items()}
-        top = max(scores.values())
-        exps = {v: math.exp(x - top) for v, x in scores.items()}
-        total = sum(exps.values())
-        return {v: exps.get(v, 0.0) / total for v in VERDICTS}
+    features: ClassVar[tuple[str, ...]] = CLAIM_FEATURES
+    classes: ClassVar[tuple[str, ...]] = VERDICTS
 
 
 @functools.cache
 def load_verdict_model(name: str) -> VerdictModel:
     """A verdict model: a file shipped in factcheck/data by name, or a path to a JSON file."""
-    data = load_weights(name)
-    return VerdictModel(data["weights"], data.get("description", ""))
+    return VerdictModel.load(name)
 
 
 def _learned(model: VerdictModel, features: dict[str, float], support, against, left_out: bool,

@@ -35,6 +35,11 @@ def test_retrieve_keeps_a_few_terms_however_common():
     assert ("said",) not in kept  # the commonest goes
 
 
+def test_retrieve_terms_the_corpus_lacks_take_no_place():
+    groups = [("unheard",), ("said",), ("board",), ("vote",), ("nowhere",)]
+    assert rarest_within(groups, STORE, 10) == [("said",), ("board",), ("vote",)]
+
+
 def test_retrieve_a_phrase_costs_what_its_words_cost():
     groups = [("non", "profit"), ("board",), ("acme",), ("zorbax",)]
     assert rarest_within(groups, STORE, 45_000) == [("board",), ("acme",), ("zorbax",)]
