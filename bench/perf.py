@@ -127,12 +127,15 @@ class Generator:
 def peak_run(args: list[str]) -> tuple[float, float, str]:
     """(seconds, peak RSS in MB, standard output) of a factcheck command in a child process.
 
-    The child reports its own high-water mark: VmHWM starts afresh at exec, unlike ru_maxrss,
-    which a forked child inherits from its parent."""
-    probe = ("import atexit, sys\n"
+    The child reports its own high-water mark (VmHWM starts afresh at exec, unlike ru_maxrss,
+    which a forked child inherits from its parent) plus, for each worker it used, the largest
+    worker's: an upper bound, since forked workers share the parent's pages."""
+    probe = ("import atexit, os, resource, sys\n"
              "def report():\n"
-             "    for line in open('/proc/self/status'):\n"
-             "        if line.startswith('VmHWM'): print('PEAK', line.split()[1], file=sys.stderr)\n"
+             "    own = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM'))\n"
+             "    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+             "    workers = (os.cpu_count() or 1) if worker else 0\n"
+             "    print('PEAK', own + workers * worker, file=sys.stderr)\n"
              "atexit.register(report)\n"
              "from factcheck.cli import main\n"
              "sys.argv = ['factcheck'] + sys.argv[1:]\n"

@@ -176,9 +176,11 @@ def rank(reading: ClaimReading, candidates: list[Candidate], segmenter: Segmente
         authors = [segmenter.aliases.canonical(c.author) if c.author else None for c in group]
         owns = [coverage(reading, a, author=author) for a, author in zip(analyses, authors)]
         # The neighbours are read only where they can change the score: for a sentence on
-        # the claim's topic that does not already cover as much as they could bring.
-        needing = [i for i, (c, own) in enumerate(zip(group, owns))
-                   if (c.before or c.after) and own.topical and own.words < CONTEXT_WEIGHT]
+        # the claim's topic that does not already cover as much as they could bring, or one
+        # that leaves out an entity of the claim they may name ("the company").
+        needing = [i for i, (c, a, author, own) in enumerate(zip(group, analyses, authors, owns))
+                   if (c.before or c.after) and ((own.topical and own.words < CONTEXT_WEIGHT)
+                                                 or _misses_entity(reading, a, author))]
         windows = dict(zip(needing, segmenter.analyze([_window(group[i]) for i in needing], lang, full=False)))
         for i, (candidate, analysis, author, own) in enumerate(zip(group, analyses, authors, owns)):
             score, features, matched = relevance(reading, analysis, author=author, context=windows.get(i),
@@ -201,6 +203,11 @@ def first_hand_date(candidate: Candidate):
     if candidate.kind not in FIRST_HAND_KINDS:
         return None
     return candidate.date or candidate.doc_date
+
+
+def _misses_entity(reading: ClaimReading, analysis: Analysis, author: str | None) -> bool:
+    named = {e.canonical for e in analysis.entities if e.canonical} | ({author} if author else set())
+    return bool(reading.entities - named)
 
 
 def _window(candidate: Candidate) -> str:

@@ -6,6 +6,7 @@ Each case says what the tool does; the README's "What we tested" table lists the
 from __future__ import annotations
 
 import json
+import os
 import random
 import signal
 import sqlite3
@@ -92,7 +93,10 @@ def test_hardening_hundred_thousand_message_mbox_streams(tmp_path):
                          f"Message-ID: <m{n}@x>\nDate: Mon, 1 Jan 2018 10:00:00 +0000\n\n{body}\n\n")
     _, peak_mb, out = peak_run(["index", str(corpus), "--db", str(tmp_path / "i.db"), "--blank"])
     assert "Corpus: 100000 documents" in out
-    assert peak_mb < 400  # bounded: batches of messages, never the 24 MB mailbox whole
+    # Bounded: batches of messages, never the 24 MB mailbox whole. The figure is an upper bound
+    # over the main process and its forked workers (about 200 MB each with spaCy loaded,
+    # counting the pages they share once per process).
+    assert peak_mb < 200 * (1 + (os.cpu_count() or 1)) + 100
 
 
 def test_hardening_wrong_and_mixed_charsets(tmp_path):
