@@ -32,13 +32,17 @@ HOSTILE = {
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def report_path(tmp_path_factory):
+def need_chromium():
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
             pytest.fail("CI must install Debian's chromium (see .ci/run)")
         pytest.skip("no /usr/bin/chromium on this machine")
     pytest.importorskip("playwright")
+
+
+@pytest.fixture(scope="module")
+def report_path(tmp_path_factory):
+    need_chromium()
     root = tmp_path_factory.mktemp("browser")
     corpus = root / "corpus"
     shutil.copytree(CLAIMS.parent / "corpus", corpus, ignore=shutil.ignore_patterns(".factcheck"))
@@ -58,6 +62,7 @@ def report_path(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
+    need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
