@@ -129,7 +129,7 @@ def aligned(claim: Analysis, evidence: Analysis) -> list[tuple[int, int]]:
     pairs = []
     for i, t in enumerate(claim.tokens):
         if t.content:
-            j = next((index[k] for k in t.keys if k in index), None)
+            j = min((index[k] for k in t.keys if k in index), default=None)  # the first, whatever the set's order
             if j is not None:
                 pairs.append((i, j))
     return pairs

@@ -339,8 +339,8 @@ class Store:
                 # lookups as there are matches.
                 rows = self.db.execute(
                     f"SELECT {columns}, f.bm25 AS bm25 FROM (SELECT rowid, bm25(sentence_fts) AS bm25 "
-                    "FROM sentence_fts WHERE sentence_fts MATCH ? ORDER BY bm25 LIMIT ?) f "
-                    f"JOIN sentences s ON s.id = f.rowid WHERE {not_a_known_copy} ORDER BY f.bm25 LIMIT ?",
+                    "FROM sentence_fts WHERE sentence_fts MATCH ? ORDER BY bm25, rowid LIMIT ?) f "
+                    f"JOIN sentences s ON s.id = f.rowid WHERE {not_a_known_copy} ORDER BY f.bm25, s.id LIMIT ?",
                     (match, 2 * limit + 20, limit)).fetchall()
                 if len(rows) == limit:
                     return rows
@@ -348,7 +348,7 @@ class Store:
             return self.db.execute(
                 f"SELECT {columns}, bm25(sentence_fts) AS bm25 FROM sentence_fts JOIN sentences s "
                 f"ON s.id = sentence_fts.rowid WHERE sentence_fts MATCH ?{author_filter} "
-                f"AND {not_a_known_copy} ORDER BY bm25 LIMIT ?", (match, *author_keys, limit)).fetchall()
+                f"AND {not_a_known_copy} ORDER BY bm25, s.id LIMIT ?", (match, *author_keys, limit)).fetchall()
         except sqlite3.OperationalError as exc:
             if "fts5" in str(exc) or "syntax" in str(exc):
                 return []

@@ -89,7 +89,9 @@ class PhraseTable:
         while p < len(positions):
             start = positions[p]
             best: Match | None = None
-            for first in keys[start]:
+            # Sorted: a set's order changes from run to run with Python's string hashing, and
+            # between two matches of the same length the first one found wins.
+            for first in sorted(keys[start]):
                 for words, value in self._by_first.get(first, ()):
                     if p + len(words) > len(positions):
                         continue

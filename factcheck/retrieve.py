@@ -96,7 +96,9 @@ def read_claim(claim: Claim, segmenter: Segmenter, store: Store | None = None) -
                          if e.canonical and e.label in ("ALIAS", "PERSON", "ORG", "PER", "GPE", "LOC"))
     aliases = segmenter.aliases
     alias_terms: list[tuple[str, ...]] = []
-    for entity in entities:
+    # In a fixed order: the query's order of terms changes BM25's float sums in their last
+    # digits, and so which of two near-equal sentences makes the cut.
+    for entity in sorted(entities):
         for name in aliases.names(entity):
             words = tuple(fold(w) for w in name.replace("-", " ").split() if w)
             if words:

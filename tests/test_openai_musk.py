@@ -93,3 +93,26 @@ def test_openai_musk_results_json(report):
     om01 = next(c for c in data["claims"] if c["id"] == "om-01")
     assert om01["claimant_record"] and om01["claimant_record"][0]["date"] == "2015-11-20"
     json.dumps(data)
+
+
+def test_openai_musk_results_do_not_depend_on_string_hashing(tmp_path):
+    """Python salts string hashes per process: nothing may iterate a set of words in an order
+    that reaches the results (two equally long lexicon matches, two aligned words)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    runs = []
+    for seed in ("1", "3"):
+        corpus = tmp_path / f"corpus-{seed}"
+        shutil.copytree(CORPUS, corpus, ignore=shutil.ignore_patterns(".factcheck"))
+        out = tmp_path / f"out-{seed}"
+        subprocess.run([sys.executable, "-m", "factcheck", "-q", "check", str(CLAIMS), "--corpus", str(corpus),
+                        "--out", str(out), "--format", "json"], check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        claims = json.loads((out / "results.json").read_text())["claims"]
+        runs.append([(c["verdict"], c["confidence"], c["rationale"],
+                      [(e["doc_id"], e["start"], e["stance"], e["stance_confidence"]) for e in c["evidence"]])
+                     for c in claims])
+    assert runs[0] == runs[1]
