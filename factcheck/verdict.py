@@ -147,11 +147,11 @@ def _order_check(reading: ClaimReading, counted, qualifiers: set[str]) -> Outcom
 
 # --- the learned weighing ----------------------------------------------------------------------
 
-# What the learned verdict model reads of a claim's evidence, each in [0, 1].
 # The stance features of the best few sentences, averaged: what the sentences most on the claim's
 # topic do with it (deny it, change its numbers or dates, hedge), whatever stance they got.
 TOP_STANCE_FEATURES = ("neg_mismatch", "opposed", "num_mismatch", "date_mismatch", "hedged", "contrast",
                        "token_set", "coverage")
+# What the learned verdict model reads of a claim's evidence, each in [0, 1].
 CLAIM_FEATURES = ("support", "against", "both", "max_support", "max_against", "mean_support_top5",
                   "mean_against_top5", "support_sources", "against_sources", "top_relevance",
                   "mean_relevance_top5", "evidence_items", "top_neutral",
