@@ -31,7 +31,7 @@ from rapidfuzz import fuzz
 from factcheck import Checker, Claim
 from factcheck.config import Settings
 from factcheck.models import VERDICTS
-from factcheck.retrieve import read_claim, retrieve
+from factcheck.retrieve import read_claim
 from factcheck.score import rank
 from factcheck.verdict import decide
 
@@ -153,9 +153,7 @@ def evaluate(bench_dir: Path, *, split: str | None = "test", limit: int | None =
             ours.append(verdict.verdict)
             confidences.append(verdict.confidence)
             reading = read_claim(claim, checker.segmenter, checker.store)
-            ranked = rank(reading, retrieve(reading, checker.store, limit=checker.settings.retrieve_limit,
-                                       postings=checker.settings.query_postings),
-                          checker.segmenter)
+            ranked = rank(reading, checker.candidates(reading), checker.segmenter)
             our_top5.append([s.candidate.doc_id for s in ranked[:5]])
             fuzzy_scores.append(max((fuzz.token_set_ratio(claim.text, s.candidate.text) for s in ranked[:20]),
                                     default=0.0))
@@ -233,8 +231,7 @@ def _tune_threshold(checker: Checker, train: list[dict], limit: int | None) -> f
     for record in sample:
         claim = to_claim(record)
         reading = read_claim(claim, checker.segmenter, checker.store)
-        ranked = rank(reading, retrieve(reading, checker.store, limit=checker.settings.retrieve_limit,
-                                       postings=checker.settings.query_postings),
+        ranked = rank(reading, checker.candidates(reading),
                       checker.segmenter)[:20]
         ratios.append((max((fuzz.token_set_ratio(claim.text, s.candidate.text) for s in ranked), default=0.0),
                        CLAIM_LABELS[record["label"]]))

@@ -162,7 +162,7 @@ def measure(size: int, runs: int, claims_count: int, batch: int, work: Path) -> 
 
     from factcheck import Checker, Claim
     from factcheck.config import Settings
-    from factcheck.retrieve import read_claim, retrieve
+    from factcheck.retrieve import read_claim
     from factcheck.score import rank
 
     generator = Generator()
@@ -208,8 +208,7 @@ def measure(size: int, runs: int, claims_count: int, batch: int, work: Path) -> 
                 continue
             claim = Claim(record["id"], record["text"], lang="en")
             reading = read_claim(claim, checker.segmenter, checker.store)
-            top = rank(reading, retrieve(reading, checker.store, limit=checker.settings.retrieve_limit,
-                                       postings=checker.settings.query_postings),
+            top = rank(reading, checker.candidates(reading),
                        checker.segmenter)[:5]
             total += 1
             hits += any(s.candidate.text == record["sentence"] for s in top)

@@ -198,7 +198,7 @@ def add_claim(path: Path, text: str, *, speaker: str | None = None, date: str | 
 
 
 def fresh_id(ids: list[str]) -> str:
-    """The next id in the file's own numbering ("om-041" after "om-040")."""
+    """The next id in the file's own numbering ("c-041" after "c-040")."""
     numbered = [re.fullmatch(r"(.*?)(\d+)", i) for i in ids]
     numbered = [m for m in numbered if m]
     if not numbered:

@@ -157,11 +157,15 @@ class Checker:
         """The claim as read, and the sentences found for it, each with its judgement: what
         the verdict is decided on."""
         reading = read_claim(claim, self.segmenter, self.store)
-        candidates = retrieve(reading, self.store, limit=self.settings.retrieve_limit,
-                              postings=self.settings.query_postings)
+        candidates = self.candidates(reading)
         scored = rank(reading, candidates, self.segmenter, score_cutoff=self.settings.min_relevance)
         judged = self._judge(reading, same_language_first(scored, reading.lang)[:self.settings.stance_limit])
         return reading, [(self._evidence(s, j), j) for s, j in judged]
+
+    def candidates(self, reading: ClaimReading, *, authors: tuple[str, ...] = ()) -> list[Candidate]:
+        """The index's candidates for a claim, within this run's limits."""
+        return retrieve(reading, self.store, limit=self.settings.retrieve_limit,
+                        postings=self.settings.query_postings, authors=authors)
 
     def judge_documents(self, claim: Claim, doc_ids: Iterable[str], *, with_judgements: bool = False):
         """The stance of every sentence of the given documents on a claim - the same reading,
@@ -191,8 +195,7 @@ class Checker:
         speaker_key = fold(reading.speaker) if reading.speaker else None
         if not speaker_key:
             return ()
-        candidates = retrieve(reading, self.store, limit=self.settings.retrieve_limit,
-                              postings=self.settings.query_postings, authors=(speaker_key,))
+        candidates = self.candidates(reading, authors=(speaker_key,))
         if reading.claim.date:
             candidates = [c for c in candidates
                           if c.date is None or c.date.start < reading.claim.date.end]
@@ -225,8 +228,7 @@ class Checker:
         """Sentences relevant to a free-text query, best first (no stance)."""
         claim = Claim(id="query", text=query, lang=lang)
         reading = read_claim(claim, self.segmenter, self.store)
-        candidates = retrieve(reading, self.store, limit=self.settings.retrieve_limit,
-                              postings=self.settings.query_postings)
+        candidates = self.candidates(reading)
         results = []
         for s in rank(reading, candidates, self.segmenter, limit=limit):
             c = s.candidate
