@@ -30,10 +30,10 @@ from rapidfuzz import fuzz
 
 from factcheck import Checker, Claim
 from factcheck.config import Settings
-from factcheck.models import VERDICTS
-from factcheck.retrieve import read_claim
-from factcheck.score import rank
-from factcheck.verdict import decide
+from factcheck.model import VERDICTS
+from factcheck.engine.retrieve import read_claim
+from factcheck.engine.score import rank
+from factcheck.engine.verdict import decide
 
 CLAIM_LABELS = {"SUPPORTS": "supported", "REFUTES": "contradicted", "DISPUTED": "mixed",
                 "NOT_ENOUGH_INFO": "not_enough_evidence", "Supported": "supported",
@@ -91,7 +91,7 @@ def write_corpus(bench: Benchmark, folder: Path) -> Path:
 
 
 def to_claim(record: dict) -> Claim:
-    from factcheck.dates import parse_date
+    from factcheck.text.dates import parse_date
     date = None
     if record.get("date"):
         try:

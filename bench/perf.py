@@ -162,8 +162,8 @@ def measure(size: int, runs: int, claims_count: int, batch: int, work: Path) -> 
 
     from factcheck import Checker, Claim
     from factcheck.config import Settings
-    from factcheck.retrieve import read_claim
-    from factcheck.score import rank
+    from factcheck.engine.retrieve import read_claim
+    from factcheck.engine.score import rank
 
     generator = Generator()
     corpus = work / f"corpus-{size}"
@@ -241,8 +241,8 @@ def _bm25s(texts: list[str], claims: list[dict], checker, p50: float):
     except ImportError:
         return None
     from factcheck import Claim
-    from factcheck.retrieve import candidates_from_rows, read_claim
-    from factcheck.score import rank
+    from factcheck.engine.retrieve import candidates_from_rows, read_claim
+    from factcheck.engine.score import rank
 
     retriever = bm25s.BM25()
     retriever.index(bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False)

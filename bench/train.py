@@ -22,8 +22,8 @@ import numpy as np
 
 from factcheck import Checker, load_claims
 from factcheck.config import Settings
-from factcheck.models import STANCES
-from factcheck.stance import FEATURES, load_model
+from factcheck.model import STANCES
+from factcheck.engine.stance.judge import FEATURES, load_model
 
 from .evaluate import PAIR_LABELS, load_benchmark, to_claim, write_corpus
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from factcheck import Checker
 from factcheck.config import Settings
-from factcheck.models import VERDICTS
-from factcheck.verdict import CLAIM_FEATURES, VerdictModel, claim_features
+from factcheck.model import VERDICTS
+from factcheck.engine.verdict import CLAIM_FEATURES, VerdictModel, claim_features
 
 from .evaluate import CLAIM_LABELS, load_benchmark, scores, to_claim, write_corpus
 from .train import ROOT, fit

@@ -7,13 +7,13 @@ gives a verdict with a confidence and a reason.
 
 __version__ = "0.1.0"
 
-from .claims import add_claim, load_claims  # noqa: E402
-from .config import Settings  # noqa: E402
-from .errors import FactcheckError, InputError, StoreBusyError, StoreError  # noqa: E402
-from .load import load_corpus  # noqa: E402
-from .models import (Claim, CorpusSummary, Document, Evidence, Provenance, Sentence,  # noqa: E402
+from factcheck.corpus.claims import add_claim, load_claims  # noqa: E402
+from factcheck.config import Settings  # noqa: E402
+from factcheck.errors import FactcheckError, InputError, StoreBusyError, StoreError  # noqa: E402
+from factcheck.corpus.load import load_corpus  # noqa: E402
+from factcheck.model import (Claim, CorpusSummary, Document, Evidence, Provenance, Sentence,  # noqa: E402
                      Verdict)
-from .pipeline import Checker, Report, check, index_corpus  # noqa: E402
+from factcheck.pipeline import Checker, Report, check, index_corpus  # noqa: E402
 
 __all__ = [
     "__version__", "Checker", "Report", "check", "index_corpus", "load_claims", "add_claim",

@@ -1,3 +1,3 @@
-from .cli import main
+from factcheck.cli import main
 
 main()

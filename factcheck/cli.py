@@ -13,13 +13,13 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .claims import add_claim, load_claims
-from .config import Settings
-from .errors import FactcheckError
-from .models import VERDICTS
-from .pipeline import Checker
-from .render import FORMATS, VERDICT_LABELS, write_reports
+from factcheck import __version__
+from factcheck.corpus.claims import add_claim, load_claims
+from factcheck.config import Settings
+from factcheck.errors import FactcheckError
+from factcheck.model import VERDICTS
+from factcheck.pipeline import Checker
+from factcheck.render import FORMATS, VERDICT_LABELS, write_reports
 
 INPUT_ERROR = 2
 TEST_FAILURE = 1

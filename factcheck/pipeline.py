@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import __version__
-from .config import Settings
-from .index import IndexReport, Store, default_db_path, update_index
-from .lexicon import Aliases, fold
-from .load import load_aliases
-from .models import Claim, CorpusSummary, Evidence, Verdict
-from .retrieve import Candidate, ClaimReading, candidates_from_rows, read_claim, retrieve
-from .score import Scored, rank
-from .segment import Segmenter
-from .stance import Judgement, StanceModel, judge, load_model
-from .verdict import decide, load_verdict_model
+from factcheck import __version__
+from factcheck.config import Settings
+from factcheck.store.sqlite import IndexReport, Store, default_db_path, update_index
+from factcheck.text.lexicon import Aliases, fold
+from factcheck.corpus.load import load_aliases
+from factcheck.model import Claim, CorpusSummary, Evidence, Verdict
+from factcheck.engine.retrieve import Candidate, ClaimReading, candidates_from_rows, read_claim, retrieve
+from factcheck.engine.score import Scored, rank
+from factcheck.text.nlp import Segmenter
+from factcheck.engine.stance.judge import Judgement, StanceModel, judge, load_model
+from factcheck.engine.verdict import decide, load_verdict_model
 
 # The claimant's record looks wider than the claim's own evidence: any of the speaker's
 # sentences on the topic may show the position they held.
@@ -46,7 +46,7 @@ class Report:
     activity: tuple[tuple[dt.datetime, str, int], ...] = ()
 
     def to_dict(self) -> dict:
-        from .render import results_dict
+        from factcheck.render import results_dict
 
         return results_dict(self)
 

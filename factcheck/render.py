@@ -19,8 +19,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .atomic import atomic_write
-from .models import VERDICTS, Evidence, Verdict
+from factcheck.atomic import atomic_write
+from factcheck.model import VERDICTS, Evidence, Verdict
 
 VERDICT_LABELS = {"supported": "Supported", "contradicted": "Contradicted", "mixed": "Mixed",
                   "not_enough_evidence": "Not enough evidence"}

@@ -9,8 +9,8 @@ import pytest
 
 from factcheck import Checker, load_claims
 from factcheck.config import Settings
-from factcheck.lexicon import Aliases
-from factcheck.segment import Segmenter
+from factcheck.text.lexicon import Aliases
+from factcheck.text.nlp import Segmenter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus"

@@ -9,7 +9,7 @@ import pytest
 
 from bench.evaluate import evaluate, scores
 from bench.train import fit
-from factcheck.stance import FEATURES
+from factcheck.engine.stance.judge import FEATURES
 
 BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.claims import add_claim, fresh_id, load_claims
+from factcheck.corpus.claims import add_claim, fresh_id, load_claims
 from factcheck.errors import InputError
 
 MAPPING = """\

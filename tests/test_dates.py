@@ -2,7 +2,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from factcheck.dates import PartialDate, find_dates, parse_date
+from factcheck.text.dates import PartialDate, find_dates, parse_date
 
 
 @pytest.mark.parametrize("text, iso, precision", [

@@ -30,7 +30,7 @@ def test_e2e_quoted_text_is_evidence_of_its_author_not_of_the_replier(fixture_re
 
 
 def test_e2e_evidence_is_verbatim_from_its_document(fixture_report):
-    from factcheck.load import load_corpus
+    from factcheck.corpus.load import load_corpus
     documents = {d.id: d for d in load_corpus(CORPUS)[0]}
     for v in fixture_report.verdicts:
         for e in (*v.evidence, *v.claimant_record, *v.appearances):

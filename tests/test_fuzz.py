@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from factcheck import Checker, Claim, load_claims
 from factcheck.config import Settings
 from factcheck.errors import InputError
-from factcheck.load import load_corpus
+from factcheck.corpus.load import load_corpus
 
 from .conftest import CORPUS
 

@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 
 from bench.perf import peak_run
-from factcheck.claims import add_claim, load_claims
+from factcheck.corpus.claims import add_claim, load_claims
 from factcheck.config import Settings
 from factcheck.errors import InputError, StoreError
-from factcheck.index import Store, update_index
-from factcheck.lexicon import Aliases
-from factcheck.load import discover, load_corpus
-from factcheck.segment import Segmenter
+from factcheck.store.sqlite import Store, update_index
+from factcheck.text.lexicon import Aliases
+from factcheck.corpus.load import discover, load_corpus
+from factcheck.text.nlp import Segmenter
 
 
 @pytest.fixture(scope="module")
@@ -300,7 +300,7 @@ def test_hardening_read_only_index_is_a_clear_message(tmp_path, blank, monkeypat
 def test_hardening_add_claim_to_a_file_saved_meanwhile(tmp_path, monkeypatch):
     path = tmp_path / "c.yaml"
     path.write_bytes(b"# mine\r\n- id: c1\r\n  text: One.\r\n")
-    import factcheck.claims as claims_module
+    import factcheck.corpus.claims as claims_module
     real = claims_module._append_yaml
 
     def editor_saves_meanwhile(data, record):

@@ -9,9 +9,9 @@ import pytest
 
 from factcheck.config import Settings
 from factcheck.errors import StoreBusyError, StoreError
-from factcheck.index import Store, update_index
-from factcheck.lexicon import Aliases
-from factcheck.segment import Segmenter
+from factcheck.store.sqlite import Store, update_index
+from factcheck.text.lexicon import Aliases
+from factcheck.text.nlp import Segmenter
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from factcheck.errors import InputError
-from factcheck.load import discover, load_aliases, load_corpus
+from factcheck.corpus.load import discover, load_aliases, load_corpus
 
 from .conftest import CORPUS
 

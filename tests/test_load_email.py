@@ -2,7 +2,7 @@
 
 import pytest
 
-from factcheck.load_email import html_to_text, split_quotes
+from factcheck.corpus.email import html_to_text, split_quotes
 
 
 def parts_by_role(text, parts):

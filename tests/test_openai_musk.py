@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from factcheck import Checker, load_claims
-from factcheck.load import load_corpus
+from factcheck.corpus.load import load_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus" / "openai-musk"

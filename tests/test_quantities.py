@@ -1,6 +1,6 @@
 import pytest
 
-from factcheck.quantities import find_quantities
+from factcheck.text.quantities import find_quantities
 
 
 @pytest.mark.parametrize("text, value, high, unit", [

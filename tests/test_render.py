@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from factcheck.dates import parse_date
-from factcheck.models import Claim, CorpusSummary, Evidence, Verdict
+from factcheck.text.dates import parse_date
+from factcheck.model import Claim, CorpusSummary, Evidence, Verdict
 from factcheck.pipeline import Report
 from factcheck.render import (build_context, claim_review, md_escape, render_html, render_markdown,
                               results_dict, safe_url, write_reports)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from factcheck.retrieve import MIN_QUERY_GROUPS, fts_query, rarest_within
+from factcheck.engine.retrieve import MIN_QUERY_GROUPS, fts_query, rarest_within
 
 
 class Frequencies:

@@ -7,10 +7,10 @@ import logging
 import pytest
 
 from factcheck.config import Settings
-from factcheck.lexicon import Aliases
-from factcheck.load_email import split_quotes
-from factcheck.models import Document, Provenance
-from factcheck.segment import Segmenter, detect_language
+from factcheck.text.lexicon import Aliases
+from factcheck.corpus.email import split_quotes
+from factcheck.model import Document, Provenance
+from factcheck.text.nlp import Segmenter, detect_language
 
 
 @pytest.mark.parametrize("text, lang", [

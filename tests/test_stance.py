@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.dates import parse_date
-from factcheck.lexicon import Aliases
-from factcheck.models import Claim
-from factcheck.retrieve import Candidate, read_claim
-from factcheck.score import Scored, relevance
-from factcheck.segment import Segmenter
+from factcheck.text.dates import parse_date
+from factcheck.text.lexicon import Aliases
+from factcheck.model import Claim
+from factcheck.engine.retrieve import Candidate, read_claim
+from factcheck.engine.score import Scored, relevance
+from factcheck.text.nlp import Segmenter
 from factcheck.config import Settings
-from factcheck.clauses import negation
-from factcheck.stance import judge
-from factcheck.lexicon import lexicon
+from factcheck.engine.stance.clauses import negation
+from factcheck.engine.stance.judge import judge
+from factcheck.text.lexicon import lexicon
 
 ALIASES = Aliases({"Ann Lee": ("Ann", "Lee"), "Acme": ("Acme Rail",), "Borealis": ()})
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from factcheck.config import Settings
-from factcheck.dates import parse_date
-from factcheck.lexicon import Aliases
-from factcheck.models import Claim, Evidence
-from factcheck.retrieve import read_claim
-from factcheck.segment import Segmenter
-from factcheck.stance import Judgement
-from factcheck.verdict import decide
+from factcheck.text.dates import parse_date
+from factcheck.text.lexicon import Aliases
+from factcheck.model import Claim, Evidence
+from factcheck.engine.retrieve import read_claim
+from factcheck.text.nlp import Segmenter
+from factcheck.engine.stance.judge import Judgement
+from factcheck.engine.verdict import decide
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,7 @@ def test_verdict_rationale_names_the_decisive_evidence(seg):
 
 
 def test_verdict_claim_features_sum_up_each_side(seg):
-    from factcheck.verdict import CLAIM_FEATURES, claim_features
+    from factcheck.engine.verdict import CLAIM_FEATURES, claim_features
 
     reading = read_claim(Claim("c", "Acme sold trains."), seg)
     features = claim_features(reading, [item("supports", p=0.8, doc="d1"), item("supports", p=0.6, doc="d2"),
@@ -113,7 +113,7 @@ def test_verdict_claim_features_sum_up_each_side(seg):
 
 
 def test_verdict_learned_weighing_decides_with_its_own_confidence(seg):
-    from factcheck.verdict import VerdictModel, claim_features
+    from factcheck.engine.verdict import VerdictModel, claim_features
 
     # Leans on the share of supporting sources, against a constant pull to "not enough".
     model = VerdictModel({"supported": {"bias": -2.0, "support_sources": 12.0},
@@ -134,8 +134,8 @@ def test_verdict_learned_weighing_decides_with_its_own_confidence(seg):
 
 
 def test_verdict_shipped_learned_weighing_loads():
-    from factcheck.models import VERDICTS
-    from factcheck.verdict import CLAIM_FEATURES, load_verdict_model
+    from factcheck.model import VERDICTS
+    from factcheck.engine.verdict import CLAIM_FEATURES, load_verdict_model
 
     model = load_verdict_model("verdict_model_learned.json")
     assert set(model.weights) <= set(VERDICTS)

@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import ClassVar
 
-from .errors import InputError
+from factcheck.errors import InputError
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,13 @@ import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from . import clauses
-from .dates import DateMention, PartialDate
-from .lexicon import Lexicon, Match, fold, lexicon
-from .linear import LinearModel
-from .models import STANCES, Analysis
-from .retrieve import ClaimReading
-from .score import Scored, first_hand_date
+from factcheck.engine.stance import clauses
+from factcheck.text.dates import DateMention, PartialDate
+from factcheck.text.lexicon import Lexicon, Match, fold, lexicon
+from factcheck.engine.linear import LinearModel
+from factcheck.model import STANCES, Analysis
+from factcheck.engine.retrieve import ClaimReading
+from factcheck.engine.score import Scored, first_hand_date
 
 QUOTE_MARKS = re.compile(r"[«»“”\"„]")
 

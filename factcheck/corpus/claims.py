@@ -14,10 +14,10 @@ from pathlib import Path
 
 import yaml
 
-from .atomic import atomic_write
-from .dates import parse_date
-from .errors import InputError
-from .models import VERDICTS, Claim, Provenance
+from factcheck.atomic import atomic_write
+from factcheck.text.dates import parse_date
+from factcheck.errors import InputError
+from factcheck.model import VERDICTS, Claim, Provenance
 
 CLAIM_FIELDS = ("id", "text", "speaker", "date", "lang", "expect", "tags", "note")
 

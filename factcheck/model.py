@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from .dates import DateMention, PartialDate
-from .lexicon import fold
-from .quantities import Quantity
+from factcheck.text.dates import DateMention, PartialDate
+from factcheck.text.lexicon import fold
+from factcheck.text.quantities import Quantity
 
 VERDICTS = ("supported", "contradicted", "mixed", "not_enough_evidence")
 STANCES = ("supports", "contradicts", "neutral")

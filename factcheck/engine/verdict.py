@@ -13,10 +13,10 @@ import functools
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .linear import LinearModel
-from .models import VERDICTS, Evidence
-from .retrieve import ClaimReading
-from .stance import Judgement, date_fits
+from factcheck.engine.linear import LinearModel
+from factcheck.model import VERDICTS, Evidence
+from factcheck.engine.retrieve import ClaimReading
+from factcheck.engine.stance.judge import Judgement, date_fits
 
 # A side must reach this (noisy-or of its documents' probabilities) to count.
 DECISIVE = 0.5

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import BinaryIO, Iterator
 
-from .dates import PartialDate, parse_date
-from .models import Document, Part, Provenance
+from factcheck.text.dates import PartialDate, parse_date
+from factcheck.model import Document, Part, Provenance
 
 # "On Mon, Sep 20, 2017 at 3:52 PM, Ann Lee <ann@x.org> wrote:" and its French twin,
 # possibly wrapped over two lines by the mail client.

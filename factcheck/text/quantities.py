@@ -10,7 +10,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .lexicon import fold, load_data
+from factcheck.text.lexicon import fold, load_data
 
 
 @dataclass(frozen=True)

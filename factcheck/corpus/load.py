@@ -17,10 +17,10 @@ from typing import Iterator
 
 import yaml
 
-from .dates import parse_date
-from .errors import InputError
-from .load_email import RawMessage, iter_mbox, parse_message
-from .models import KINDS, Document, Provenance
+from factcheck.text.dates import parse_date
+from factcheck.errors import InputError
+from factcheck.corpus.email import RawMessage, iter_mbox, parse_message
+from factcheck.model import KINDS, Document, Provenance
 
 FORMATS = {".eml": "eml", ".mbox": "mbox", ".jsonl": "jsonl", ".csv": "csv", ".md": "text",
            ".markdown": "text", ".txt": "text"}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .lexicon import Lexicon, Match, fold
-from .models import Analysis
+from factcheck.text.lexicon import Lexicon, Match, fold
+from factcheck.model import Analysis
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "nsubj:pass", "csubj", "csubj:pass")
 AGENT_DEPS = ("agent", "obl:agent")

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .lexicon import fold, lexicon
-from .models import Analysis
-from .retrieve import Candidate, ClaimReading, is_attitude_word
-from .segment import Segmenter
+from factcheck.text.lexicon import fold, lexicon
+from factcheck.model import Analysis
+from factcheck.engine.retrieve import Candidate, ClaimReading, is_attitude_word
+from factcheck.text.nlp import Segmenter
 
 # Two different words sharing this many first letters are taken as the same stem
 # ("privatiser"/"privatisation", "announced"/"announcement"), at a discount.

@@ -26,11 +26,11 @@ import spacy
 from spacy.attrs import IDX, ORTH
 from spacy.language import Language
 
-from .config import Settings
-from .dates import DateMention, PartialDate, find_dates
-from .lexicon import Aliases, fold
-from .models import Analysis, Document, EntitySpan, Sentence, Token
-from .quantities import Quantity, find_quantities
+from factcheck.config import Settings
+from factcheck.text.dates import DateMention, PartialDate, find_dates
+from factcheck.text.lexicon import Aliases, fold
+from factcheck.model import Analysis, Document, EntitySpan, Sentence, Token
+from factcheck.text.quantities import Quantity, find_quantities
 
 log = logging.getLogger("factcheck")
 

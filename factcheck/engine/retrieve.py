@@ -12,12 +12,12 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .clauses import ACTOR_LABELS
-from .dates import DateMention, PartialDate
-from .index import Store, row_date
-from .lexicon import Lexicon, Match, fold, lexicon
-from .models import Analysis, Claim
-from .segment import Segmenter
+from factcheck.engine.stance.clauses import ACTOR_LABELS
+from factcheck.text.dates import DateMention, PartialDate
+from factcheck.store.sqlite import Store, row_date
+from factcheck.text.lexicon import Lexicon, Match, fold, lexicon
+from factcheck.model import Analysis, Claim
+from factcheck.text.nlp import Segmenter
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .dates import PartialDate
-from .errors import InputError, StoreBusyError, StoreError
-from .lexicon import Aliases, fold
-from .load import discover, file_hash, load_aliases, read_file
-from .models import CorpusSummary, Document, Part, Provenance, Sentence
-from .segment import Segmenter
+from factcheck.text.dates import PartialDate
+from factcheck.errors import InputError, StoreBusyError, StoreError
+from factcheck.text.lexicon import Aliases, fold
+from factcheck.corpus.load import discover, file_hash, load_aliases, read_file
+from factcheck.model import CorpusSummary, Document, Part, Provenance, Sentence
+from factcheck.text.nlp import Segmenter
 
 # Bump when segmentation changes what is stored: every file is then read again.
 SEGMENTER_VERSION = "1"
@@ -75,7 +75,7 @@ MIGRATIONS: list[str] = [
 
 
 def default_db_path(corpus: Path) -> Path:
-    from .config import INDEX_DIRNAME, INDEX_FILENAME
+    from factcheck.config import INDEX_DIRNAME, INDEX_FILENAME
 
     return Path(corpus) / INDEX_DIRNAME / INDEX_FILENAME
 

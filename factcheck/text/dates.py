@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from .lexicon import fold, load_data
+from factcheck.text.lexicon import fold, load_data
 
 PRECISIONS = ("year", "month", "day", "time")
 
