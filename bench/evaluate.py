@@ -31,7 +31,6 @@ from rapidfuzz import fuzz
 from factcheck import Checker, Claim
 from factcheck.config import Settings
 from factcheck.model import VERDICTS
-from factcheck.engine.retrieve import read_claim
 from factcheck.engine.score import rank
 from factcheck.engine.verdict import decide
 
@@ -152,8 +151,8 @@ def evaluate(bench_dir: Path, *, split: str | None = "test", limit: int | None =
             verdict = checker.check_claim(claim)
             ours.append(verdict.verdict)
             confidences.append(verdict.confidence)
-            reading = read_claim(claim, checker.segmenter, checker.store)
-            ranked = rank(reading, checker.candidates(reading), checker.segmenter)
+            reading = checker.read(claim)
+            ranked = rank(reading, checker.candidates(reading), checker.segmenter, checker.settings.score)
             our_top5.append([s.candidate.doc_id for s in ranked[:5]])
             fuzzy_scores.append(max((fuzz.token_set_ratio(claim.text, s.candidate.text) for s in ranked[:20]),
                                     default=0.0))
@@ -230,9 +229,9 @@ def _tune_threshold(checker: Checker, train: list[dict], limit: int | None) -> f
     ratios = []
     for record in sample:
         claim = to_claim(record)
-        reading = read_claim(claim, checker.segmenter, checker.store)
+        reading = checker.read(claim)
         ranked = rank(reading, checker.candidates(reading),
-                      checker.segmenter)[:20]
+                      checker.segmenter, checker.settings.score)[:20]
         ratios.append((max((fuzz.token_set_ratio(claim.text, s.candidate.text) for s in ranked), default=0.0),
                        CLAIM_LABELS[record["label"]]))
     for threshold in range(30, 101, 5):
@@ -259,9 +258,9 @@ def _bm25s_run(bench: Benchmark, checker: Checker, claims: list[dict]):
                                       k=min(5, len(ids)), show_progress=False)
         top = [ids[i] for i in found[0]]
         tops.append(top)
-        reading = read_claim(claim, checker.segmenter, checker.store)
+        reading = checker.read(claim)
         judged = checker.judge_documents(claim, top, with_judgements=True)
-        verdicts.append(decide(reading, judged, checker.verdict_model).verdict)
+        verdicts.append(decide(reading, judged, checker.settings.verdict, checker.verdict_model).verdict)
     return verdicts, tops
 
 
@@ -300,7 +299,8 @@ def main(argv=None) -> int:
                         help="learned verdict weighing: a file of factcheck/data or a path (default: the rules)")
     args = parser.parse_args(argv)
     result = evaluate(args.bench_dir, split=args.split, limit=args.limit,
-                      settings=Settings(stance_model=args.model, verdict_model=args.verdict_model))
+                      settings=Settings().replace(stance={"model": args.model},
+                                                   verdict={"model": args.verdict_model}))
     print(table(result))
     print(json.dumps(result, indent=1))
     if args.json:

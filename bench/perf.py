@@ -162,7 +162,6 @@ def measure(size: int, runs: int, claims_count: int, batch: int, work: Path) -> 
 
     from factcheck import Checker, Claim
     from factcheck.config import Settings
-    from factcheck.engine.retrieve import read_claim
     from factcheck.engine.score import rank
 
     generator = Generator()
@@ -207,9 +206,9 @@ def measure(size: int, runs: int, claims_count: int, batch: int, work: Path) -> 
             if record["kind"] != "paraphrase":
                 continue
             claim = Claim(record["id"], record["text"], lang="en")
-            reading = read_claim(claim, checker.segmenter, checker.store)
+            reading = checker.read(claim)
             top = rank(reading, checker.candidates(reading),
-                       checker.segmenter)[:5]
+                       checker.segmenter, checker.settings.score)[:5]
             total += 1
             hits += any(s.candidate.text == record["sentence"] for s in top)
         started = time.perf_counter()
@@ -241,7 +240,7 @@ def _bm25s(texts: list[str], claims: list[dict], checker, p50: float):
     except ImportError:
         return None
     from factcheck import Claim
-    from factcheck.engine.retrieve import candidates_from_rows, read_claim
+    from factcheck.engine.retrieve import candidates_from_rows
     from factcheck.engine.score import rank
 
     retriever = bm25s.BM25()
@@ -261,8 +260,9 @@ def _bm25s(texts: list[str], claims: list[dict], checker, p50: float):
                 "SELECT s.id, s.doc_rowid, s.field, s.start, s.end, s.text, s.lang, s.author, s.author_key, "
                 f"s.date, s.date_precision, s.quoted, s.quote_ref, s.terms FROM sentences s WHERE s.id IN ({marks})",
                 chunk).fetchall()
-        reading = read_claim(claim, checker.segmenter, checker.store)
-        top = rank(reading, candidates_from_rows(checker.store, rows), checker.segmenter)[:5]
+        reading = checker.read(claim)
+        top = rank(reading, candidates_from_rows(checker.store, rows), checker.segmenter,
+                   checker.settings.score)[:5]
         times.append((time.perf_counter() - started) * 1000)
         if record["kind"] == "paraphrase":
             total += 1

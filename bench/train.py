@@ -3,9 +3,9 @@
     python -m bench.train ../shared/bench/climate-fever [--strength auto] [--out factcheck/data/stance_model.json]
 
 Every (claim, evidence sentence) pair of the train split is read by the real engine; its
-stance features (factcheck.stance.FEATURES) and the gold pair label fit a multinomial logistic
+stance features (factcheck.engine.stance.FEATURES) and the gold pair label fit a multinomial logistic
 regression (classes balanced). The fit is pulled towards the hand-set weights of
-`factcheck/data/stance_prior.json` (an L2 penalty on the distance to them, of weight
+`factcheck/data/stance_model.json` (an L2 penalty on the distance to them, of weight
 `strength`): with `--strength auto`, the weakest pull under which every claim of the shipped
 claims files still gets its expected verdict. The test split is never read.
 """
@@ -23,7 +23,7 @@ import numpy as np
 from factcheck import Checker, load_claims
 from factcheck.config import Settings
 from factcheck.model import STANCES
-from factcheck.engine.stance.judge import FEATURES, load_model
+from factcheck.engine.stance import FEATURES
 
 from .evaluate import PAIR_LABELS, load_benchmark, to_claim, write_corpus
 
@@ -95,12 +95,11 @@ def fit(rows, labels, *, prior: dict | None = None, strength: float = 1.0,
 
 def shipped_claims_pass(model_path: Path) -> bool:
     """Whether every claim of the shipped claims files gets its expected verdict with a model."""
-    settings = Settings(stance_model=str(model_path))
+    settings = Settings().replace(stance={"model": str(model_path)})
     cases = [(ROOT / "claims" / "openai-musk.yaml", ROOT / "corpus" / "openai-musk"),
              (ROOT / "tests" / "fixtures" / "claims.yaml", ROOT / "tests" / "fixtures" / "corpus")]
     for claims_file, corpus in cases:
         claims, _ = load_claims([claims_file])
-        load_model.cache_clear()
         with Checker(corpus, db=Path(tempfile.mkdtemp()) / "i.db", settings=settings) as checker:
             if not all(checker.check_claim(c).verdict == c.expect for c in claims):
                 return False
@@ -114,13 +113,13 @@ def main(argv=None) -> int:
     parser.add_argument("--strength", default="auto", help="pull towards the prior, or 'auto'")
     parser.add_argument("--limit", type=int, default=None, help="only the first N train claims")
     args = parser.parse_args(argv)
-    prior = json.loads((ROOT / "factcheck" / "data" / "stance_prior.json").read_text())["weights"]
+    prior = json.loads((ROOT / "factcheck" / "data" / "stance_model.json").read_text())["weights"]
     rows, labels = pair_features(args.bench_dir, "train", args.limit)
     strengths = STRENGTHS if args.strength == "auto" else (float(args.strength),)
     for strength in strengths:
         weights = fit(rows, labels, prior=prior, strength=strength)
         candidate = Path(tempfile.mkdtemp()) / "model.json"
-        candidate.write_text(json.dumps({"weights": weights}))
+        candidate.write_text(json.dumps({"features": list(FEATURES), "weights": weights}))
         if args.strength != "auto" or shipped_claims_pass(candidate):
             break
         print(f"strength {strength}: a shipped claim changes verdict; pulling harder")
@@ -130,9 +129,9 @@ def main(argv=None) -> int:
     args.out.write_text(json.dumps({
         "description": f"Multinomial logistic regression fitted by `python -m bench.train` on the train "
                        f"split of {args.bench_dir.name} ({len(rows)} claim-evidence pairs, classes "
-                       f"balanced), pulled towards the hand-set prior (stance_prior.json) with strength "
+                       f"balanced), pulled towards the hand-set prior (stance_model.json) with strength "
                        f"{strength}.",
-        "strength": strength, "weights": weights}, indent=1) + "\n")
+        "features": list(FEATURES), "strength": strength, "weights": weights}, indent=1) + "\n")
     print(f"fitted on {len(rows)} pairs, strength {strength} -> {args.out}")
     return 0
 

@@ -4,7 +4,7 @@
         --stance-model stance_model_learned.json --out factcheck/data/verdict_model_learned.json
 
 Every train claim goes through the real engine (`Checker.weigh`: retrieval, ranking, stance);
-its evidence, summed up as `factcheck.verdict.CLAIM_FEATURES`, and its gold label fit a
+its evidence, summed up as `factcheck.engine.verdict.CLAIM_FEATURES`, and its gold label fit a
 multinomial logistic regression over the four verdicts. How much the rarer verdicts are
 weighted up and how strong the L2 penalty is are chosen by 5-fold cross-validation on the train
 split (the mean of accuracy and macro-F1). The test split is never read.
@@ -38,11 +38,11 @@ def claim_rows(bench_dir: Path, stance_model: str, split: str = "train", limit: 
     claims = bench.claims_in(split)[:limit] if limit else bench.claims_in(split)
     work = Path(tempfile.mkdtemp(prefix="factcheck-train-verdict-"))
     rows, labels = [], []
-    settings = Settings(stance_model=stance_model)
+    settings = Settings().replace(stance={"model": stance_model})
     with Checker(write_corpus(bench, work / "corpus"), db=work / "index.db", settings=settings) as checker:
         for n, record in enumerate(claims, start=1):
             reading, items = checker.weigh(to_claim(record))
-            features = claim_features(reading, items)
+            features = claim_features(reading, items, checker.settings.verdict)
             rows.append([features[name] for name in CLAIM_FEATURES])
             labels.append(CLAIM_LABELS[record["label"]])
             if n % 100 == 0:
@@ -93,7 +93,7 @@ def main(argv=None) -> int:
                        f"weighting exponent {balance} and L2 strength {strength} chosen by {FOLDS}-fold "
                        f"cross-validation on the train split (accuracy {results[(balance, strength)][1]:.3f}, macro-F1 "
                        f"{results[(balance, strength)][2]:.3f}).",
-        "stance_model": args.stance_model, "balance": balance, "strength": strength,
+        "features": list(CLAIM_FEATURES), "stance_model": args.stance_model, "balance": balance, "strength": strength,
         "weights": weights}, indent=1) + "\n")
     print(f"fitted on {len(rows)} claims (balance {balance}, strength {strength}) -> {args.out}")
     return 0

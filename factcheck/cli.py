@@ -63,16 +63,23 @@ def corpus_options(function):
                   help="Seconds to wait for another run that is writing the same index.")
     @click.option("--blank", is_flag=True,
                   help="Use blank spaCy pipelines (fast, approximate) even if trained ones are installed.")
+    @config_option
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         return function(*args, **kwargs)
     return wrapper
 
 
+config_option = click.option(
+    "--config", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+    help="Settings from a TOML file, by stage ([retrieve], [stance], ...); see README, Settings.")
+
+
 def weights_options(function):
     """--stance-model and --verdict-model, for the commands that decide verdicts."""
-    @click.option("--stance-model", default="stance_model.json", show_default=True,
-                  help="Stance weights: a file of factcheck/data (e.g. stance_model_learned.json) or a path.")
+    @click.option("--stance-model", default=None,
+                  help="Stance weights: a file of factcheck/data (e.g. stance_model_learned.json) or a "
+                       "path [default: the settings', stance_model.json].")
     @click.option("--verdict-model", default=None,
                   help="A learned weighing of each claim's evidence (e.g. verdict_model_learned.json) "
                        "instead of the rules.")
@@ -82,8 +89,18 @@ def weights_options(function):
     return wrapper
 
 
-def _settings(blank: bool, stance_model: str = "stance_model.json", verdict_model: str | None = None) -> Settings:
-    return Settings(trained=not blank, stance_model=stance_model, verdict_model=verdict_model)
+def _settings(config: Path | None, blank: bool, stance_model: str | None = None,
+              verdict_model: str | None = None) -> Settings:
+    """The run's settings: the config file's (or the defaults), then what the options say."""
+    settings = Settings.from_toml(config) if config else Settings()
+    changes: dict[str, dict] = {}
+    if blank:
+        changes["nlp"] = {"trained": False}
+    if stance_model:
+        changes["stance"] = {"model": stance_model}
+    if verdict_model:
+        changes["verdict"] = {"model": verdict_model}
+    return settings.replace(**changes) if changes else settings
 
 
 def _progress():
@@ -125,11 +142,12 @@ def cli(quiet: bool) -> None:
               help="Seconds to wait for another run that is writing the same index.")
 @click.option("--strict", is_flag=True, help="Exit with code 2 if any input could not be read.")
 @click.option("--blank", is_flag=True, help="Use blank spaCy pipelines even if trained ones are installed.")
-def index(corpus: Path, db: Path | None, wait: float, strict: bool, blank: bool) -> None:
+@config_option
+def index(corpus: Path, db: Path | None, wait: float, strict: bool, blank: bool, config: Path | None) -> None:
     """Index CORPUS (incremental: unchanged files are not read again)."""
     update, bar = _progress()
     try:
-        with Checker(corpus, db=db, settings=_settings(blank), progress=update, wait=wait) as checker:
+        with Checker(corpus, db=db, settings=_settings(config, blank), progress=update, wait=wait) as checker:
             report, summary = checker.index_report, checker.summary()
     finally:
         if bar is not None:
@@ -175,7 +193,8 @@ def _load(claims_files: tuple[Path, ...]):
 @click.option("--title", default="Claim check", show_default=True, help="Title of the reports.")
 @click.option("--strict", is_flag=True, help="Exit with code 2 if any input could not be read.")
 @weights_options
-def check(claims_files, corpus, db, wait, blank, out, formats, title, strict, stance_model, verdict_model) -> None:
+def check(claims_files, corpus, db, wait, blank, config, out, formats, title, strict, stance_model,
+          verdict_model) -> None:
     """Check CLAIMS files against the corpus and write reports into --out."""
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
@@ -185,7 +204,7 @@ def check(claims_files, corpus, db, wait, blank, out, formats, title, strict, st
     claims, errors = _load(claims_files)
     if not claims:
         raise UserError(NO_CLAIMS)
-    with Checker(corpus, db=db, settings=_settings(blank, stance_model, verdict_model), wait=wait) as checker:
+    with Checker(corpus, db=db, settings=_settings(config, blank, stance_model, verdict_model), wait=wait) as checker:
         report = checker.check(claims, claim_errors=[str(e) for e in errors])
     written = write_reports(report, out, formats=chosen, title=title)
     counts = ", ".join(f"{sum(v.verdict == k for v in report.verdicts)} {VERDICT_LABELS[k].lower()}"
@@ -207,14 +226,14 @@ def check(claims_files, corpus, db, wait, blank, out, formats, title, strict, st
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write the reports into this folder.")
 @weights_options
-def test(claims_files, corpus, db, wait, blank, out, stance_model, verdict_model) -> None:
+def test(claims_files, corpus, db, wait, blank, config, out, stance_model, verdict_model) -> None:
     """Run CLAIMS as regression tests: every claim's verdict must equal its `expect`."""
     claims, errors = _load(claims_files)
     if errors:
         raise UserError(f"{len(errors)} invalid claim(s): fix them first")
     if not claims:
         raise UserError(NO_CLAIMS)
-    with Checker(corpus, db=db, settings=_settings(blank, stance_model, verdict_model), wait=wait) as checker:
+    with Checker(corpus, db=db, settings=_settings(config, blank, stance_model, verdict_model), wait=wait) as checker:
         report = checker.check(claims)
     if out is not None:
         write_reports(report, out)
@@ -259,9 +278,9 @@ def add_claim_command(file, text, speaker, date, lang, expect, tags, note, claim
 @corpus_options
 @click.option("--limit", default=10, show_default=True, help="How many sentences to show.")
 @click.option("--lang", help="Language of the query [default: guessed].")
-def search(query, corpus, db, wait, blank, limit, lang) -> None:
+def search(query, corpus, db, wait, blank, config, limit, lang) -> None:
     """Show the corpus sentences most relevant to QUERY, best first."""
-    with Checker(corpus, db=db, settings=_settings(blank), wait=wait) as checker:
+    with Checker(corpus, db=db, settings=_settings(config, blank), wait=wait) as checker:
         results = checker.search(query, limit=limit, lang=lang)
     if not results:
         click.echo("No matching sentence.")

@@ -1,17 +1,24 @@
-"""The values that pass between stages. Plain frozen dataclasses: no behaviour beyond views."""
+"""The values that pass between stages. Plain frozen dataclasses: no behaviour beyond views
+(and their JSON form, which is what results.json holds)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass, field
 
+from factcheck import __version__
 from factcheck.text.dates import DateMention, PartialDate
-from factcheck.text.lexicon import fold
+from factcheck.text.folding import fold
+from factcheck.text.lexicon import Lexicon, Lexicons, Match
 from factcheck.text.quantities import Quantity
 
 VERDICTS = ("supported", "contradicted", "mixed", "not_enough_evidence")
 STANCES = ("supports", "contradicts", "neutral")
 KINDS = ("email", "message", "quote", "statement", "article", "filing", "event", "other")
+# Kinds whose date is the date of what they say (an article's date is only when it was
+# published, not when what it reports happened).
+FIRST_HAND_KINDS = frozenset({"email", "message", "quote", "statement", "event", "filing"})
 
 
 @dataclass(frozen=True)
@@ -193,6 +200,17 @@ class Evidence:
     highlights: tuple[tuple[int, int], ...] = ()
     provenance: str | None = None
 
+    def to_dict(self) -> dict:
+        return {
+            "doc_id": self.doc_id, "date": self.date.iso if self.date else None,
+            "author": self.author, "kind": self.kind, "source": self.source, "url": self.url,
+            "text": self.text, "start": self.start, "end": self.end, "stance": self.stance,
+            "score": self.score, "quoted": self.quoted, "field": self.field, "lang": self.lang,
+            "title": self.title, "stance_confidence": self.stance_confidence,
+            "reasons": list(self.reasons), "highlights": [list(h) for h in self.highlights],
+            "provenance": self.provenance,
+        }
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -213,6 +231,17 @@ class Verdict:
             return None
         return self.claim.expect == self.verdict
 
+    def to_dict(self) -> dict:
+        c = self.claim
+        return {
+            "id": c.id, "text": c.text, "speaker": c.speaker, "date": c.date.iso if c.date else None,
+            "lang": c.lang, "expect": c.expect, "tags": list(c.tags), "verdict": self.verdict,
+            "confidence": self.confidence, "rationale": self.rationale, "passed": self.passed,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "claimant_record": [e.to_dict() for e in self.claimant_record],
+            "appearances": [e.to_dict() for e in self.appearances],
+        }
+
 
 @dataclass(frozen=True)
 class CorpusSummary:
@@ -227,3 +256,175 @@ class CorpusSummary:
     errors: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
     corpus_hash: str | None = None
+
+
+# --- what the engine passes between its stages ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimReading:
+    """What the later stages need to know about a claim, read once."""
+
+    claim: Claim
+    lang: str
+    light: Analysis
+    full: Analysis
+    lexicon: Lexicon  # the claim's language's
+    lexicons: Lexicons  # every language's, for the sentences read against it
+    # Index terms of the claim's content words, and their weights (inverse document frequency).
+    terms: tuple[str, ...]
+    idf: dict[str, float]
+    entities: frozenset[str]  # canonical names
+    speaker: str | None  # canonical
+    # Who the claim reports the words or wishes of ("X wanted/said/proposed ..."), if anyone.
+    attitude_holder: str | None
+    qualifiers: tuple[str, ...]
+    dates: tuple[DateMention, ...]
+    polar: tuple[Match, ...]  # opposites-lexicon matches in the claim
+    alias_terms: tuple[tuple[str, ...], ...] = ()
+    opposite_terms: tuple[tuple[str, ...], ...] = ()
+    # Light-token indexes inside the claim's dates and inside its quantities: the stance stage
+    # compares those as dates and numbers, so relevance asks for a date or a comparable
+    # quantity there, not for the same words.
+    date_tokens: frozenset[int] = frozenset()
+    # What the claim asserts, as groups of light-token indexes (a verb, or a polar term), and
+    # which of them is the main one (-1: none).
+    predicates: tuple[tuple[int, ...], ...] = ()
+    main_predicate: int = -1
+    quantity_tokens: dict = field(default_factory=dict)  # token index -> Quantity
+
+    @property
+    def is_attitude(self) -> bool:
+        return self.attitude_holder is not None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence the index returned for a claim, with its document's details."""
+
+    sentence_id: int
+    doc_id: str
+    field: str
+    start: int
+    end: int
+    text: str
+    lang: str
+    author: str | None
+    author_key: str | None
+    date: PartialDate | None
+    quoted: bool
+    bm25: float
+    kind: str | None = None
+    source: str | None = None
+    url: str | None = None
+    title: str | None = None
+    doc_date: PartialDate | None = None
+    provenance: str | None = None
+    recipients: tuple[str, ...] = ()
+    # The sentences around this one, read for what it is about ("this proposal").
+    before: str = ""
+    after: str = ""
+
+    @property
+    def first_hand_date(self) -> PartialDate | None:
+        """The date of what the sentence says, when its document's date is that date."""
+        if self.kind not in FIRST_HAND_KINDS:
+            return None
+        return self.date or self.doc_date
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A candidate with its relevance to the claim (0-100), the parts that make it up, and the
+    character spans of the words that matched."""
+
+    candidate: Candidate
+    relevance: float
+    features: dict[str, float] = field(compare=False)
+    highlights: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The stance stage's reading of one candidate: its stance, the probabilities and features
+    behind it, and the reasons a reader is shown."""
+
+    stance: str
+    confidence: float
+    probabilities: dict[str, float]
+    features: dict[str, float]
+    reasons: tuple[str, ...]
+    # "evidence", or "appearance" when the sentence only reports someone making the claim.
+    role: str = "evidence"
+    speaker_match: bool = False
+    # The claim's polar words the sentence takes the other side of (for the claimant's record).
+    opposed_terms: tuple[str, ...] = ()
+    # The sentence's author and the speaker it reports (canonical names), and how much of the
+    # claim's main predicate it covers: what the verdict stage places it by.
+    author: str | None = None
+    reporter: str | None = None
+    main_predicate: float = 0.0
+
+
+@dataclass(frozen=True)
+class Report:
+    """The results of a check: what results.json holds, as values."""
+
+    verdicts: tuple[Verdict, ...]
+    corpus: CorpusSummary
+    settings: dict
+    generated: str
+    version: str = __version__
+    claim_errors: tuple[str, ...] = ()
+    # (first day of the month, author, documents): the corpus timeline of the reports.
+    activity: tuple[tuple[dt.datetime, str, int], ...] = ()
+
+    def to_dict(self) -> dict:
+        corpus = self.corpus
+        return {
+            "version": self.version,
+            "generated": self.generated,
+            "corpus": {
+                "documents": corpus.documents, "sentences": corpus.sentences,
+                "languages": corpus.languages, "first_date": corpus.first_date,
+                "last_date": corpus.last_date, "undated": corpus.undated,
+                "unattributed": corpus.unattributed, "files": corpus.files,
+                "errors": list(corpus.errors), "skipped": list(corpus.skipped),
+                "hash": corpus.corpus_hash,
+            },
+            "settings": self.settings,
+            "claim_errors": list(self.claim_errors),
+            "claims": [v.to_dict() for v in self.verdicts],
+        }
+
+    def to_dataframe(self):
+        """One row per claim: id, text, speaker, date, expect, verdict, confidence, ..."""
+        import pandas as pd
+
+        rows = []
+        for v in self.verdicts:
+            rows.append({
+                "id": v.claim.id, "text": v.claim.text, "speaker": v.claim.speaker,
+                "date": v.claim.date.iso if v.claim.date else None, "lang": v.claim.lang,
+                "tags": ",".join(v.claim.tags), "expect": v.claim.expect, "verdict": v.verdict,
+                "confidence": v.confidence, "passed": v.passed, "rationale": v.rationale,
+                "supports": sum(e.stance == "supports" for e in v.evidence),
+                "contradicts": sum(e.stance == "contradicts" for e in v.evidence),
+                "claimant_record": len(v.claimant_record),
+            })
+        return pd.DataFrame(rows)
+
+    def evidence_dataframe(self):
+        """One row per evidence item, with its claim's id."""
+        import pandas as pd
+
+        rows = []
+        for v in self.verdicts:
+            for section, items in (("evidence", v.evidence), ("claimant_record", v.claimant_record),
+                                   ("appearance", v.appearances)):
+                for e in items:
+                    rows.append({"claim_id": v.claim.id, "section": section, "doc_id": e.doc_id,
+                                 "date": e.date.iso if e.date else None, "author": e.author,
+                                 "kind": e.kind, "stance": e.stance, "score": e.score,
+                                 "quoted": e.quoted, "text": e.text})
+        return pd.DataFrame(rows)

@@ -15,72 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
-from factcheck import __version__
 from factcheck.config import Settings
-from factcheck.store.sqlite import IndexReport, Store, default_db_path, update_index
-from factcheck.text.lexicon import Aliases, fold
-from factcheck.corpus.load import load_aliases
-from factcheck.model import Claim, CorpusSummary, Evidence, Verdict
-from factcheck.engine.retrieve import Candidate, ClaimReading, candidates_from_rows, read_claim, retrieve
-from factcheck.engine.score import Scored, rank
+from factcheck.corpus.load import load_aliases, load_overlay
+from factcheck.engine import verdict
+from factcheck.engine.read import read_claim
+from factcheck.engine.retrieve import candidates_from_rows, retrieve
+from factcheck.engine.score import rank
+from factcheck.engine.stance import StanceModel, judge, load_stance_model
+from factcheck.model import (Candidate, Claim, ClaimReading, CorpusSummary, Evidence, Judgement, Report,
+                             Scored, Verdict)
+from factcheck.store.indexer import IndexStats, update_index
+from factcheck.store.sqlite import Store, default_db_path
+from factcheck.text.aliases import Aliases
+from factcheck.text.folding import fold
+from factcheck.text.lexicon import Lexicons
 from factcheck.text.nlp import Segmenter
-from factcheck.engine.stance.judge import Judgement, StanceModel, judge, load_model
-from factcheck.engine.verdict import decide, load_verdict_model
-
-# The claimant's record looks wider than the claim's own evidence: any of the speaker's
-# sentences on the topic may show the position they held.
-RECORD_MIN_RELEVANCE = 22.0
-
-
-@dataclass(frozen=True)
-class Report:
-    """The results of a check: what results.json holds, as values."""
-
-    verdicts: tuple[Verdict, ...]
-    corpus: CorpusSummary
-    settings: dict
-    generated: str
-    version: str = __version__
-    claim_errors: tuple[str, ...] = ()
-    # (first day of the month, author, documents): the corpus timeline of the reports.
-    activity: tuple[tuple[dt.datetime, str, int], ...] = ()
-
-    def to_dict(self) -> dict:
-        from factcheck.render import results_dict
-
-        return results_dict(self)
-
-    def to_dataframe(self):
-        """One row per claim: id, text, speaker, date, expect, verdict, confidence, ..."""
-        import pandas as pd
-
-        rows = []
-        for v in self.verdicts:
-            rows.append({
-                "id": v.claim.id, "text": v.claim.text, "speaker": v.claim.speaker,
-                "date": v.claim.date.iso if v.claim.date else None, "lang": v.claim.lang,
-                "tags": ",".join(v.claim.tags), "expect": v.claim.expect, "verdict": v.verdict,
-                "confidence": v.confidence, "passed": v.passed, "rationale": v.rationale,
-                "supports": sum(e.stance == "supports" for e in v.evidence),
-                "contradicts": sum(e.stance == "contradicts" for e in v.evidence),
-                "claimant_record": len(v.claimant_record),
-            })
-        return pd.DataFrame(rows)
-
-    def evidence_dataframe(self):
-        """One row per evidence item, with its claim's id."""
-        import pandas as pd
-
-        rows = []
-        for v in self.verdicts:
-            for section, items in (("evidence", v.evidence), ("claimant_record", v.claimant_record),
-                                   ("appearance", v.appearances)):
-                for e in items:
-                    rows.append({"claim_id": v.claim.id, "section": section, "doc_id": e.doc_id,
-                                 "date": e.date.iso if e.date else None, "author": e.author,
-                                 "kind": e.kind, "stance": e.stance, "score": e.score,
-                                 "quoted": e.quoted, "text": e.text})
-        return pd.DataFrame(rows)
 
 
 class Checker:
@@ -94,12 +43,14 @@ class Checker:
         self.settings = settings or Settings()
         self.db_path = Path(db) if db else default_db_path(self.corpus)
         self.aliases = Aliases(load_aliases(self.corpus))
+        self.lexicons = Lexicons(self.settings.nlp.lexicons, load_overlay(self.corpus),
+                                 fallback=self.settings.nlp.default_language)
         self.segmenter = Segmenter(self.settings, self.aliases)
-        self.model = model or load_model(self.settings.stance_model)
-        self.verdict_model = load_verdict_model(self.settings.verdict_model) \
-            if self.settings.verdict_model else None
+        self.model = model or load_stance_model(self.settings.stance.model)
+        self.verdict_model = verdict.load_verdict_model(self.settings.verdict.model) \
+            if self.settings.verdict.model else None
         self.store = Store.open(self.db_path)
-        self.index_report: IndexReport | None = None
+        self.index_report: IndexStats | None = None
         try:
             if update:
                 self.index_report = update_index(self.corpus, self.store, self.segmenter,
@@ -142,39 +93,38 @@ class Checker:
 
     def check_claim(self, claim: Claim) -> Verdict:
         reading, evidence = self.weigh(claim)
-        outcome = decide(reading, evidence, self.verdict_model)
-        kept = [(e, j) for e, j in evidence if j.role == "evidence"]
-        kept.sort(key=lambda item: (item[1].stance == "neutral",
-                                    -item[1].confidence * item[0].score))
-        appearances = tuple(e for e, j in evidence if j.role == "appearance")
-        shown = tuple(e for e, _ in kept[:self.settings.evidence_limit])
+        outcome = verdict.decide(reading, evidence, self.settings.verdict, self.verdict_model)
         record = self._claimant_record(reading, {(e.doc_id, e.field, e.start) for e, _ in evidence}) \
             if claim.speaker else ()
-        return Verdict(claim, outcome.verdict, outcome.confidence, outcome.rationale, shown,
-                       record, appearances)
+        return Verdict(claim, outcome.verdict, outcome.confidence, outcome.rationale,
+                       verdict.shown(evidence, self.settings.verdict.evidence_limit), record,
+                       verdict.appearances(evidence))
+
+    def read(self, claim: Claim) -> ClaimReading:
+        return read_claim(claim, self.segmenter, self.lexicons, self.store)
 
     def weigh(self, claim: Claim) -> tuple[ClaimReading, list[tuple[Evidence, Judgement]]]:
         """The claim as read, and the sentences found for it, each with its judgement: what
         the verdict is decided on."""
-        reading = read_claim(claim, self.segmenter, self.store)
+        reading = self.read(claim)
         candidates = self.candidates(reading)
-        scored = rank(reading, candidates, self.segmenter, score_cutoff=self.settings.min_relevance)
-        judged = self._judge(reading, same_language_first(scored, reading.lang)[:self.settings.stance_limit])
+        scored = rank(reading, candidates, self.segmenter, self.settings.score,
+                      score_cutoff=self.settings.score.min_relevance)
+        judged = self._judge(reading, same_language_first(scored, reading.lang)[:self.settings.stance.limit])
         return reading, [(self._evidence(s, j), j) for s, j in judged]
 
     def candidates(self, reading: ClaimReading, *, authors: tuple[str, ...] = ()) -> list[Candidate]:
         """The index's candidates for a claim, within this run's limits."""
-        return retrieve(reading, self.store, limit=self.settings.retrieve_limit,
-                        postings=self.settings.query_postings, authors=authors)
+        return retrieve(reading, self.store, self.settings.retrieve, authors=authors)
 
     def judge_documents(self, claim: Claim, doc_ids: Iterable[str], *, with_judgements: bool = False):
         """The stance of every sentence of the given documents on a claim - the same reading,
         scoring and stance as `check_claim`, without retrieval (for evaluations). With
         `with_judgements`, (Evidence, Judgement) pairs, as the verdict stage takes them."""
-        reading = read_claim(claim, self.segmenter, self.store)
+        reading = self.read(claim)
         candidates = candidates_from_rows(self.store, self.store.sentences_of(doc_ids))
         judged = [(self._evidence(s, j), j) for s, j in
-                  self._judge(reading, rank(reading, candidates, self.segmenter))]
+                  self._judge(reading, rank(reading, candidates, self.segmenter, self.settings.score))]
         return judged if with_judgements else [e for e, _ in judged]
 
     def _judge(self, reading: ClaimReading, scored: list[Scored]) -> list[tuple[Scored, Judgement]]:
@@ -186,7 +136,9 @@ class Checker:
             analyses = self.segmenter.analyze([s.candidate.text for s in group], lang, full=True,
                                               cache=self.store)
             for s, analysis in zip(group, analyses):
-                judged.append((s, judge(reading, s, analysis, model=self.model, aliases=self.aliases)))
+                judgement = judge(reading, s, analysis, model=self.model, settings=self.settings.stance,
+                                  aliases=self.aliases)
+                judged.append((s, verdict.place(reading, judgement, self.settings.stance, self.aliases)))
         judged.sort(key=lambda item: -item[0].relevance)
         return judged
 
@@ -199,18 +151,11 @@ class Checker:
         if reading.claim.date:
             candidates = [c for c in candidates
                           if c.date is None or c.date.start < reading.claim.date.end]
-        scored = same_language_first(
-            rank(reading, candidates, self.segmenter, score_cutoff=RECORD_MIN_RELEVANCE), reading.lang)
-        record = []
-        for s, judgement in self._judge(reading, scored[:self.settings.stance_limit]):
-            key = (s.candidate.doc_id, s.candidate.field, s.candidate.start)
-            if key in seen or judgement.role != "evidence":
-                continue
-            if judgement.stance == "contradicts" or judgement.opposed_terms:
-                seen.add(key)
-                record.append(self._evidence(s, judgement, stance="contradicts"))
-        record.sort(key=lambda e: (e.date.sort_key() if e.date else "9999", e.doc_id))
-        return tuple(record)
+        scored = same_language_first(rank(reading, candidates, self.segmenter, self.settings.score,
+                                          score_cutoff=self.settings.score.record_min_relevance),
+                                     reading.lang)
+        judged = [(self._evidence(s, j), j) for s, j in self._judge(reading, scored[:self.settings.stance.limit])]
+        return verdict.claimant_record(judged, seen)
 
     def _evidence(self, scored: Scored, judgement: Judgement, *, stance: str | None = None) -> Evidence:
         c: Candidate = scored.candidate
@@ -226,11 +171,10 @@ class Checker:
 
     def search(self, query: str, *, limit: int = 10, lang: str | None = None) -> list[Evidence]:
         """Sentences relevant to a free-text query, best first (no stance)."""
-        claim = Claim(id="query", text=query, lang=lang)
-        reading = read_claim(claim, self.segmenter, self.store)
+        reading = self.read(Claim(id="query", text=query, lang=lang))
         candidates = self.candidates(reading)
         results = []
-        for s in rank(reading, candidates, self.segmenter, limit=limit):
+        for s in rank(reading, candidates, self.segmenter, self.settings.score, limit=limit):
             c = s.candidate
             results.append(Evidence(
                 doc_id=c.doc_id, start=c.start, end=c.end, text=c.text, stance="neutral",
@@ -251,7 +195,7 @@ def same_language_first(scored: list[Scored], lang: str) -> list[Scored]:
 def index_corpus(corpus: str | Path, *, db: str | Path | None = None,
                  settings: Settings | None = None,
                  progress: Callable[[str, int, int], None] | None = None,
-                 wait: float = 0.0) -> tuple[IndexReport, CorpusSummary]:
+                 wait: float = 0.0) -> tuple[IndexStats, CorpusSummary]:
     """Bring a corpus's index up to date; returns what was done and the corpus summary."""
     with Checker(corpus, db=db, settings=settings, progress=progress, wait=wait) as checker:
         return checker.index_report, checker.summary()

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from factcheck import Checker, load_claims
-from factcheck.config import Settings
-from factcheck.text.lexicon import Aliases
+from factcheck.config import NlpSettings, Settings
+from factcheck.text.aliases import Aliases
 from factcheck.text.nlp import Segmenter
+
+BLANK = Settings(nlp=NlpSettings(trained=False))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
@@ -25,7 +27,7 @@ def segmenter() -> Segmenter:
 
 @pytest.fixture(scope="session")
 def blank_segmenter() -> Segmenter:
-    return Segmenter(Settings(trained=False), Aliases({"Alice Martin": ("Alice",)}))
+    return Segmenter(BLANK, Aliases({"Alice Martin": ("Alice",)}))
 
 
 @pytest.fixture()

@@ -1,6 +1,9 @@
-"""The speed benchmark at its smallest size: a smoke test that it runs end to end (no timing asserts)."""
+"""The speed benchmark at its smallest size: it runs end to end and finds what it looks for
+(no timing asserts: these machines are shared)."""
 
 from __future__ import annotations
+
+import pytest
 
 import csv
 
@@ -16,6 +19,7 @@ def test_bench_perf_generator_is_reproducible(tmp_path):
     assert {c["kind"] for c in claims} == {"paraphrase", "negated", "altered", "unrelated"}
 
 
+@pytest.mark.slow
 def test_bench_perf_smoke(tmp_path):
     assert main(["--sizes", "1500", "--runs", "1", "--claims", "10", "--batch", "10", "--out", str(tmp_path)]) == 0
     with open(tmp_path / "results.csv") as stream:
@@ -24,4 +28,9 @@ def test_bench_perf_smoke(tmp_path):
     assert {"index_sentences_per_s", "tokenizer_ratio", "reindex_s", "check_p50_ms", "check_p95_ms",
             "batch_10_s", "scan_speedup", "bm25s_speedup", "peak_rss_mb", "index_mb", "recall_at_5",
             "bm25s_recall_at_5"} <= metrics
-    assert all(float(r["value"]) >= 0 for r in rows)
+    value = {r["metric"]: float(r["value"]) for r in rows}
+    # Paraphrases of corpus sentences are found among the first five, as bm25s finds them.
+    assert value["recall_at_5"] >= 0.9 and value["recall_at_5"] >= value["bm25s_recall_at_5"] - 0.1
+    assert 0 < value["tokenizer_ratio"] <= 1.0
+    assert 0 < value["check_p50_ms"] <= value["check_p95_ms"]
+    assert value["index_sentences_per_s"] > 0 and value["index_mb"] > 0

@@ -138,7 +138,7 @@ def test_cli_check_with_other_weights(runner, corpus_copy, tmp_path):
                     "--stance-model", "stance_model_learned.json", "--verdict-model", "verdict_model_learned.json")
     assert result.exit_code == 0, result.output
     data = json.loads((out / "results.json").read_text())
-    assert data["settings"]["verdict_model"] == "verdict_model_learned.json"
+    assert data["settings"]["verdict"]["model"] == "verdict_model_learned.json"
     decided = [c for c in data["claims"] if c["verdict"] != "not_enough_evidence"]
     assert all("learned weighing" in c["rationale"] or "“" in c["rationale"] for c in decided)
     missing = runner.invoke(cli, ["check", str(CLAIMS), "--corpus", str(corpus_copy), "--out", str(out),

@@ -19,17 +19,20 @@ import pytest
 
 from bench.perf import peak_run
 from factcheck.corpus.claims import add_claim, load_claims
-from factcheck.config import Settings
+from factcheck.config import NlpSettings, Settings
 from factcheck.errors import InputError, StoreError
-from factcheck.store.sqlite import Store, update_index
-from factcheck.text.lexicon import Aliases
+from factcheck.store.indexer import update_index
+from factcheck.store.sqlite import Store
+from factcheck.text.aliases import Aliases
 from factcheck.corpus.load import discover, load_corpus
 from factcheck.text.nlp import Segmenter
+
+BLANK = Settings(nlp=NlpSettings(trained=False))
 
 
 @pytest.fixture(scope="module")
 def blank():
-    return Segmenter(Settings(trained=False), Aliases())
+    return Segmenter(BLANK, Aliases())
 
 
 def index(corpus, db, segmenter):
@@ -61,6 +64,7 @@ def test_hardening_empty_files(tmp_path, name, error):
     assert [e.reason for e in errors if error and error in e.reason] or (error is None and errors == [])
 
 
+@pytest.mark.slow
 def test_hardening_fifty_megabyte_document(tmp_path, blank):
     words = "the board said that acme would sell its trains to borealis next year".split()
     rng = random.Random(5)
@@ -81,6 +85,7 @@ def test_hardening_fifty_megabyte_document(tmp_path, blank):
             assert text[row["start"]:row["end"]] == row["text"]
 
 
+@pytest.mark.slow
 def test_hardening_hundred_thousand_message_mbox_streams(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
@@ -204,6 +209,7 @@ def consistent(db: Path) -> int:
         return connection.execute("SELECT count(*) FROM documents").fetchone()[0]
 
 
+@pytest.mark.slow
 def test_hardening_killed_index_leaves_a_usable_index(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()

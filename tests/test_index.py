@@ -7,16 +7,19 @@ import sqlite3
 
 import pytest
 
-from factcheck.config import Settings
+from factcheck.config import NlpSettings, Settings
 from factcheck.errors import StoreBusyError, StoreError
-from factcheck.store.sqlite import Store, update_index
-from factcheck.text.lexicon import Aliases
+from factcheck.store.indexer import update_index
+from factcheck.store.sqlite import Store
+from factcheck.text.aliases import Aliases
 from factcheck.text.nlp import Segmenter
+
+BLANK = Settings(nlp=NlpSettings(trained=False))
 
 
 @pytest.fixture(scope="module")
 def blank():
-    return Segmenter(Settings(trained=False), Aliases())
+    return Segmenter(BLANK, Aliases())
 
 
 def run(corpus, db, segmenter):

@@ -95,6 +95,7 @@ def test_openai_musk_results_json(report):
     json.dumps(data)
 
 
+@pytest.mark.slow
 def test_openai_musk_results_do_not_depend_on_string_hashing(tmp_path):
     """Python salts string hashes per process: nothing may iterate a set of words in an order
     that reaches the results (two equally long lexicon matches, two aligned words)."""

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from factcheck.engine.retrieve import MIN_QUERY_GROUPS, fts_query, rarest_within
+from factcheck.config import RetrieveSettings
+from factcheck.engine.retrieve import fts_query, rarest_within
+
+MIN_QUERY_GROUPS = RetrieveSettings().min_query_terms
 
 
 class Frequencies:

@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from factcheck.config import Settings
-from factcheck.text.lexicon import Aliases
+from factcheck.config import IndexSettings, NlpSettings, Settings
+from factcheck.text.aliases import Aliases
 from factcheck.corpus.email import split_quotes
 from factcheck.model import Document, Provenance
 from factcheck.text.nlp import Segmenter, detect_language
@@ -94,7 +94,7 @@ def test_segment_full_analysis_parses_and_caches(segmenter):
 
 
 def test_segment_missing_trained_pipeline_warns_once():
-    settings = Settings(pipelines={"en": ("no_such_pipeline_xx",)})
+    settings = Settings(nlp=NlpSettings(pipelines={"en": ("no_such_pipeline_xx",)}))
     seg = Segmenter(settings, Aliases())
     records = []
     handler = logging.Handler()
@@ -119,7 +119,7 @@ def test_segment_in_worker_processes_gives_what_one_process_gives():
     aliases = Aliases({"Ann Lee": ["Ann"]})
 
     def run(processes):
-        segmenter = Segmenter(Settings(trained=False, batch_size=2, processes=processes), aliases)
+        segmenter = Segmenter(Settings(nlp=NlpSettings(trained=False), index=IndexSettings(batch_size=2, processes=processes)), aliases)
         return [(d.id, sentences) for d, sentences in segmenter.segment(iter(documents))]
 
     alone, spread = run(1), run(2)

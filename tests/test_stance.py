@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.text.dates import parse_date
-from factcheck.text.lexicon import Aliases
-from factcheck.model import Claim
-from factcheck.engine.retrieve import Candidate, read_claim
-from factcheck.engine.score import Scored, relevance
-from factcheck.text.nlp import Segmenter
-from factcheck.config import Settings
+from factcheck.config import DEFAULT_LEXICONS, Settings
+from factcheck.engine.read import read_claim
+from factcheck.engine.score import relevance
+from factcheck.engine.stance import judge, load_stance_model
 from factcheck.engine.stance.clauses import negation
-from factcheck.engine.stance.judge import judge
-from factcheck.text.lexicon import lexicon
+from factcheck.engine.verdict import place
+from factcheck.model import Candidate, Claim, Scored
+from factcheck.text.aliases import Aliases
+from factcheck.text.dates import parse_date
+from factcheck.text.lexicon import Lexicons
+from factcheck.text.nlp import Segmenter
 
 ALIASES = Aliases({"Ann Lee": ("Ann", "Lee"), "Acme": ("Acme Rail",), "Borealis": ()})
+SETTINGS = Settings()
+LEXICONS = Lexicons(DEFAULT_LEXICONS)
+MODEL = load_stance_model(SETTINGS.stance.model)
 
 
 @pytest.fixture(scope="module")
@@ -27,14 +31,18 @@ def stance_of(seg, claim_text, sentence, *, author=None, kind="statement", date=
               speaker=None, claim_date=None):
     claim = Claim("c", claim_text, lang=lang, speaker=speaker,
                   date=parse_date(claim_date) if claim_date else None)
-    reading = read_claim(claim, seg)
+    reading = read_claim(claim, seg, LEXICONS)
     s_lang = seg.language(sentence)
     light = seg.analyze([sentence], s_lang, full=False)[0]
-    score, features, matched = relevance(reading, light, author=ALIASES.canonical(author) if author else None)
-    candidate = Candidate(1, "d", "text", 0, len(sentence), sentence, s_lang, author,
-                          None, parse_date(date) if date else None, False, 1.0, kind=kind)
+    score, features, matched = relevance(reading, light, SETTINGS.score,
+                                         author=ALIASES.canonical(author) if author else None)
+    candidate = Candidate(sentence_id=1, doc_id="d", field="text", start=0, end=len(sentence), text=sentence,
+                          lang=s_lang, author=author, author_key=None, date=parse_date(date) if date else None,
+                          quoted=False, bm25=1.0, kind=kind)
     full = seg.analyze([sentence], s_lang)[0]
-    return judge(reading, Scored(candidate, score, features), full, aliases=ALIASES)
+    judgement = judge(reading, Scored(candidate, score, features), full, model=MODEL,
+                      settings=SETTINGS.stance, aliases=ALIASES)
+    return place(reading, judgement, SETTINGS.stance, ALIASES)
 
 
 @pytest.mark.parametrize("claim, sentence, expected", [
@@ -52,7 +60,7 @@ def test_stance_negation(seg, claim, sentence, expected):
 
 def test_stance_negation_scope_stops_at_the_contrast(seg):
     analysis = seg.analyze(["Acme did not sell the trains but kept the stations."], "en")[0]
-    scope = {analysis.tokens[i].text for i in negation(analysis, lexicon("en")).scope}
+    scope = {analysis.tokens[i].text for i in negation(analysis, LEXICONS["en"]).scope}
     assert "sell" in scope and "kept" not in scope and "stations" not in scope
 
 

@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.config import Settings
+from factcheck.config import NlpSettings, Settings
 from factcheck.text.dates import parse_date
-from factcheck.text.lexicon import Aliases
+from factcheck.text.aliases import Aliases
 from factcheck.model import Claim, Evidence
-from factcheck.engine.retrieve import read_claim
+from factcheck.config import DEFAULT_LEXICONS, VerdictSettings
+from factcheck.engine.read import read_claim as read_with
+from factcheck.engine.verdict import decide as decide_with
+from factcheck.model import Judgement
+from factcheck.text.lexicon import Lexicons
 from factcheck.text.nlp import Segmenter
-from factcheck.engine.stance.judge import Judgement
-from factcheck.engine.verdict import decide
+
+LEXICONS = Lexicons(DEFAULT_LEXICONS)
+RULES = VerdictSettings()
+
+
+def read_claim(claim, seg):
+    return read_with(claim, seg, LEXICONS)
+
+
+def decide(reading, items, model=None):
+    return decide_with(reading, items, RULES, model)
+
+BLANK = Settings(nlp=NlpSettings(trained=False))
 
 
 @pytest.fixture(scope="module")
 def seg():
-    return Segmenter(Settings(trained=False), Aliases({"Ann Lee": ("Ann",)}))
+    return Segmenter(BLANK, Aliases({"Ann Lee": ("Ann",)}))
 
 
 def item(stance, p=0.9, doc="d1", date=None, author="Ann Lee", speaker_match=True, role="evidence",
@@ -25,7 +40,9 @@ def item(stance, p=0.9, doc="d1", date=None, author="Ann Lee", speaker_match=Tru
     probabilities[stance] = p
     evidence = Evidence(doc_id=doc, start=0, end=4, text="text", stance=stance, score=70.0,
                         date=parse_date(date) if date else None, author=author)
-    judgement = Judgement(stance, p, probabilities, {"hedged": float(hedged)}, (), role, speaker_match)
+    judgement = Judgement(stance=stance, confidence=p, probabilities=probabilities,
+                          features={"hedged": float(hedged)}, reasons=(), role=role,
+                          speaker_match=speaker_match)
     return evidence, judgement
 
 
@@ -102,13 +119,13 @@ def test_verdict_claim_features_sum_up_each_side(seg):
 
     reading = read_claim(Claim("c", "Acme sold trains."), seg)
     features = claim_features(reading, [item("supports", p=0.8, doc="d1"), item("supports", p=0.6, doc="d2"),
-                                        item("contradicts", p=0.7, doc="d3"), item("neutral", doc="d4")])
+                                        item("contradicts", p=0.7, doc="d3"), item("neutral", doc="d4")], RULES)
     assert set(features) == set(CLAIM_FEATURES)
     assert features["support"] == pytest.approx(1 - 0.2 * 0.4)
     assert features["against"] == pytest.approx(0.7)
     assert features["support_sources"] == pytest.approx(2 / 5)
     assert features["evidence_items"] == pytest.approx(4 / 16)
-    empty = claim_features(reading, [])
+    empty = claim_features(reading, [], RULES)
     assert empty["support"] == empty["against"] == empty["top_relevance"] == 0.0 and empty["top_neutral"] == 1.0
 
 
@@ -125,7 +142,7 @@ def test_verdict_learned_weighing_decides_with_its_own_confidence(seg):
     outcome = decide(reading, weak, model)
     assert outcome.verdict == "supported"
     assert outcome.confidence == pytest.approx(
-        model.probabilities(claim_features(reading, weak))["supported"], abs=1e-3)
+        model.probabilities(claim_features(reading, weak, RULES))["supported"], abs=1e-3)
     assert "learned weighing" in outcome.rationale
     assert decide(reading, [], model).verdict == "not_enough_evidence"
     # The rules on temporal qualifiers still come first.

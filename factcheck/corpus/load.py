@@ -25,6 +25,8 @@ from factcheck.model import KINDS, Document, Provenance
 FORMATS = {".eml": "eml", ".mbox": "mbox", ".jsonl": "jsonl", ".csv": "csv", ".md": "text",
            ".markdown": "text", ".txt": "text"}
 ALIASES_FILE = "aliases.yaml"
+# The corpus's own vocabulary, added to the general lexicons (factcheck.text.lexicon).
+OVERLAY_FILE = "lexicon.yaml"
 RECORD_FIELDS = ("id", "text", "date", "author", "to", "kind", "source", "url", "lang", "title",
                  "translations", "note")
 FRONT_MATTER_FIELDS = ("id", "title", "date", "author", "kind", "source", "url", "lang", "to",
@@ -67,7 +69,7 @@ def discover(root: Path) -> Discovery:
                 continue
             path = Path(dirpath) / name
             relpath = path.relative_to(root).as_posix()
-            if relpath == ALIASES_FILE:
+            if relpath in (ALIASES_FILE, OVERLAY_FILE):
                 continue
             fmt = FORMATS.get(path.suffix.lower())
             if fmt is None:
@@ -310,19 +312,38 @@ def _read_text(item: CorpusFile):
 # --- aliases ------------------------------------------------------------------------------
 
 
-def load_aliases(root: Path) -> dict[str, tuple[str, ...]]:
-    """`aliases.yaml`: canonical name -> other names. Missing file: no aliases."""
-    path = Path(root) / ALIASES_FILE
-    if not path.exists():
-        return {}
+def _read_yaml(path: Path):
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(f"bad YAML: {getattr(exc, 'problem', exc)}", path=str(path),
                          line=(mark.line + 1) if mark else None) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8: {exc.reason}", path=str(path)) from None
+
+
+def load_overlay(root: Path) -> dict:
+    """`lexicon.yaml`: the corpus's own words, by language (`en: {opposites: ...}`), added to
+    the general lexicons. Missing file: none."""
+    path = Path(root) / OVERLAY_FILE
+    if not path.exists():
+        return {}
+    data = _read_yaml(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise InputError("a lexicon overlay maps a language code (en, fr) to word lists",
+                         path=str(path), line=1)
+    return data
+
+
+def load_aliases(root: Path) -> dict[str, tuple[str, ...]]:
+    """`aliases.yaml`: canonical name -> other names. Missing file: no aliases."""
+    path = Path(root) / ALIASES_FILE
+    if not path.exists():
+        return {}
+    data = _read_yaml(path)
     if data is None:
         return {}
     if not isinstance(data, dict):

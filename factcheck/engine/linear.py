@@ -7,7 +7,6 @@ a file shipped in factcheck/data by name, or a path. `bench/train.py` and
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 from dataclasses import dataclass
@@ -24,12 +23,15 @@ class LinearModel:
 
     weights: dict[str, dict[str, float]]
     description: str = ""
+    # The file's own order of the features (the sums follow it, to the last digit).
+    order: tuple[str, ...] = ()
     features: ClassVar[tuple[str, ...]] = ()
     classes: ClassVar[tuple[str, ...]] = ()
 
     def probabilities(self, values: dict[str, float]) -> dict[str, float]:
+        names = self.order or self.features
         scores = {label: w.get("bias", 0.0) + sum(w.get(name, 0.0) * values.get(name, 0.0)
-                                                  for name in self.features)
+                                                  for name in names)
                   for label, w in self.weights.items()}
         top = max(scores.values())
         exps = {label: math.exp(score - top) for label, score in scores.items()}
@@ -38,11 +40,31 @@ class LinearModel:
 
     @classmethod
     def load(cls, name: str):
+        """The weights in a file, which must name the features it was fitted on: exactly this
+        model's, so a file written for other features is refused, not half-read."""
         data = load_weights(name)
-        return cls(data["weights"], data.get("description", ""))
+        named = data.get("features")
+        if not isinstance(named, list):
+            raise InputError("the weights file does not name its features (a \"features\" list)",
+                             path=name, hint="Refit it with bench/train.py, which writes one.")
+        missing = [f for f in cls.features if f not in named]
+        extra = [f for f in named if f not in cls.features]
+        if missing or extra:
+            raise InputError("the weights file was fitted on other features than this version's: "
+                             + "; ".join(filter(None, (missing and f"missing {', '.join(missing)}",
+                                                       extra and f"unknown {', '.join(extra)}"))),
+                             path=name, hint="Refit it with bench/train.py for this version.")
+        if set(data["weights"]) != set(cls.classes):
+            raise InputError(f"the weights file's classes are {sorted(data['weights'])}, "
+                             f"not {list(cls.classes)}", path=name)
+        for label, weights in data["weights"].items():
+            unknown = set(weights) - set(named) - {"bias"}
+            if unknown:
+                raise InputError(f"weights for {label} name unknown features: {', '.join(sorted(unknown))}",
+                                 path=name)
+        return cls(data["weights"], data.get("description", ""), tuple(named))
 
 
-@functools.cache
 def load_weights(name: str) -> dict:
     """A model's weights: a file shipped in factcheck/data by name, or a path."""
     path = Path(name)

@@ -8,34 +8,15 @@ in the corpus (a name found in every sentence says little), and the entities bot
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from factcheck.text.lexicon import fold, lexicon
-from factcheck.model import Analysis
-from factcheck.engine.retrieve import Candidate, ClaimReading, is_attitude_word
+from factcheck.config import ScoreSettings
+from factcheck.engine.read import is_attitude_word
+from factcheck.model import Analysis, Candidate, ClaimReading, Scored
+from factcheck.text.folding import fold
 from factcheck.text.nlp import Segmenter
-
-# Two different words sharing this many first letters are taken as the same stem
-# ("privatiser"/"privatisation", "announced"/"announcement"), at a discount.
-STEM_PREFIX = 6
-STEM_CREDIT = 0.7
-# A claim word whose opposite or synonym (from the opposites lexicon) the sentence uses.
-LEXICON_CREDIT = 0.6
-# A claim word spelt nearly like a word of a sentence in another language.
-COGNATE_CREDIT = 0.6
-COGNATE_MIN_LENGTH = 5
-COGNATE_MIN_RATIO = 80
-
-
-@dataclass(frozen=True)
-class Scored:
-    candidate: Candidate
-    relevance: float
-    features: dict[str, float] = field(compare=False)
-    highlights: tuple[tuple[int, int], ...] = ()
-    analysis: Analysis | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -49,18 +30,20 @@ class Coverage:
     topical: bool
 
 
-def coverage(reading: ClaimReading, analysis: Analysis, *, author: str | None = None) -> Coverage:
+def coverage(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings, *,
+             author: str | None = None) -> Coverage:
     """`author` is the text's author (canonical name): a sentence written by X covers the
     claim's mention of X, and - when the claim is about what X wanted or said - its verb of
     wanting or saying too ("we will not sell" is X saying what X wants). The claim's dates do
     not count here, and its quantities are covered by any quantity of the same unit: whether
     they agree is for the stance stage to say."""
     keys = set().union(*analysis.keys) if analysis.tokens else set()
-    stems = {k[:STEM_PREFIX] for k in keys if len(k) >= STEM_PREFIX}
+    prefix = settings.stem_prefix
+    stems = {k[:prefix] for k in keys if len(k) >= prefix}
     entities = {e.canonical for e in analysis.entities if e.canonical}
     if author:
         entities.add(author)
-    groups = {m.value[0] for m in lexicon(analysis.lang).opposites.find(analysis.keys)}
+    groups = {m.value[0] for m in reading.lexicons[analysis.lang].opposites.find(analysis.keys)}
     entity_tokens = {i for e in reading.light.entities for i in range(e.start, e.end)}
     covered_entity_tokens = {i for e in reading.light.entities if e.canonical in entities
                              for i in range(e.start, e.end)}
@@ -89,13 +72,13 @@ def coverage(reading: ClaimReading, analysis: Analysis, *, author: str | None = 
         elif by_author and is_attitude_word(reading.lexicon, token):
             credit = 1.0
         elif i in polar_tokens:
-            credit = LEXICON_CREDIT
+            credit = settings.lexicon_credit
             topical = True
-        elif any(len(k) >= STEM_PREFIX and k[:STEM_PREFIX] in stems for k in token.keys):
-            credit = STEM_CREDIT
+        elif any(len(k) >= prefix and k[:prefix] in stems for k in token.keys):
+            credit = settings.stem_credit
             topical = topical or i not in entity_tokens
-        elif cognates and _has_cognate(token.keys, keys):
-            credit = COGNATE_CREDIT
+        elif cognates and _has_cognate(token.keys, keys, settings):
+            credit = settings.cognate_credit
             topical = topical or i not in entity_tokens
         total += weight
         covered += credit * weight
@@ -107,28 +90,30 @@ def coverage(reading: ClaimReading, analysis: Analysis, *, author: str | None = 
     return Coverage(words, predicates, main, topical)
 
 
-def _has_cognate(claim_keys: frozenset[str], keys: set[str]) -> bool:
+def _has_cognate(claim_keys: frozenset[str], keys: set[str], settings: ScoreSettings) -> bool:
+    shortest = settings.cognate_min_length
     for claim_key in claim_keys:
-        if len(claim_key) < COGNATE_MIN_LENGTH:
+        if len(claim_key) < shortest:
             continue
         for key in keys:
-            if key[:1] == claim_key[:1] and len(key) >= COGNATE_MIN_LENGTH and \
-                    fuzz.ratio(claim_key, key, score_cutoff=COGNATE_MIN_RATIO):
+            if key[:1] == claim_key[:1] and len(key) >= shortest and \
+                    fuzz.ratio(claim_key, key, score_cutoff=settings.cognate_min_ratio):
                 return True
     return False
 
 
-def relevance(reading: ClaimReading, analysis: Analysis, *, author: str | None = None,
-              context: Analysis | None = None, own: Coverage | None = None,
+def relevance(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings, *,
+              author: str | None = None, context: Analysis | None = None,
+              own: Coverage | None = None,
               score_cutoff: float | None = None) -> tuple[float, dict[str, float], set[int]]:
     """Relevance of a sentence to the claim, its components, and the matched token indexes.
 
     `context` is the sentence with its neighbours: what it is about ("this proposal") may be
     named just before or after it. `own` is the sentence's coverage, if known already.
     """
-    own = own or coverage(reading, analysis, author=author)
-    words = own.words if own.topical else own.words * 0.3  # only names in common: "Alice,"
-    around = coverage(reading, context, author=author).words if context is not None else 0.0
+    own = own or coverage(reading, analysis, settings, author=author)
+    words = own.words if own.topical else own.words * settings.names_only_discount
+    around = coverage(reading, context, settings, author=author).words if context is not None else 0.0
     claim_words = " ".join(reading.light.content_lemmas())
     token_set = fuzz.token_set_ratio(claim_words, " ".join(analysis.content_lemmas())) / 100.0
     # partial_ratio finds a short text inside a long one: scale it by how long the sentence is
@@ -140,10 +125,13 @@ def relevance(reading: ClaimReading, analysis: Analysis, *, author: str | None =
         entities |= {e.canonical for e in context.entities if e.canonical}
     entity_overlap = len(reading.entities & entities) / len(reading.entities) if reading.entities else 0.0
     # The neighbours tell what the sentence is about, but cannot make it say much more.
-    topic = max(words, min(CONTEXT_WEIGHT * around, words + CONTEXT_LIFT) if own.topical else 0.0)
-    score = 100.0 * (0.6 * topic + 0.2 * token_set + 0.1 * partial + 0.1 * entity_overlap)
-    features = {"coverage": words, "context_coverage": around, "topic": topic,
-                "token_set": token_set, "partial": partial, "entity_overlap": entity_overlap,
+    topic = max(words, min(settings.context_weight * around, words + settings.context_lift)
+                if own.topical else 0.0)
+    w_topic, w_token_set, w_partial, w_entities = settings.weights
+    score = 100.0 * (w_topic * topic + w_token_set * token_set + w_partial * partial
+                     + w_entities * entity_overlap)
+    features = {"coverage": words, "topic": topic,
+                "token_set": token_set, "entity_overlap": entity_overlap,
                 "predicate_coverage": own.predicates, "main_predicate": own.main_predicate,
                 "missing_entity": float(bool(reading.entities - entities))}
     if score_cutoff is not None and score < score_cutoff:
@@ -154,18 +142,14 @@ def relevance(reading: ClaimReading, analysis: Analysis, *, author: str | None =
     matched |= {i for e in analysis.entities if e.canonical in claim_entity_names
                 for i in range(e.start, e.end)}
     claim_groups = {m.value[0] for m in reading.polar}
-    matched |= {i for m in lexicon(analysis.lang).opposites.find(analysis.keys) if m.value[0] in claim_groups
+    matched |= {i for m in reading.lexicons[analysis.lang].opposites.find(analysis.keys) if m.value[0] in claim_groups
                 for i in range(m.start, m.end)}
     return score, features, matched
 
 
-# The neighbours of a sentence count for less than the sentence itself.
-CONTEXT_WEIGHT = 0.85
-CONTEXT_LIFT = 0.25
-
-
-def rank(reading: ClaimReading, candidates: list[Candidate], segmenter: Segmenter, *,
-         limit: int | None = None, score_cutoff: float | None = None) -> list[Scored]:
+def rank(reading: ClaimReading, candidates: list[Candidate], segmenter: Segmenter,
+         settings: ScoreSettings, *, limit: int | None = None,
+         score_cutoff: float | None = None) -> list[Scored]:
     """Candidates reranked by relevance, best first, like rapidfuzz's `process.extract`."""
     by_lang: dict[str, list[Candidate]] = {}
     for candidate in candidates:
@@ -174,35 +158,23 @@ def rank(reading: ClaimReading, candidates: list[Candidate], segmenter: Segmente
     for lang, group in by_lang.items():
         analyses = segmenter.analyze([c.text for c in group], lang, full=False)
         authors = [segmenter.aliases.canonical(c.author) if c.author else None for c in group]
-        owns = [coverage(reading, a, author=author) for a, author in zip(analyses, authors)]
+        owns = [coverage(reading, a, settings, author=author) for a, author in zip(analyses, authors)]
         # The neighbours are read only where they can change the score: for a sentence on
         # the claim's topic that does not already cover as much as they could bring, or one
         # that leaves out an entity of the claim they may name ("the company").
         needing = [i for i, (c, a, author, own) in enumerate(zip(group, analyses, authors, owns))
-                   if (c.before or c.after) and ((own.topical and own.words < CONTEXT_WEIGHT)
+                   if (c.before or c.after) and ((own.topical and own.words < settings.context_weight)
                                                  or _misses_entity(reading, a, author))]
         windows = dict(zip(needing, segmenter.analyze([_window(group[i]) for i in needing], lang, full=False)))
         for i, (candidate, analysis, author, own) in enumerate(zip(group, analyses, authors, owns)):
-            score, features, matched = relevance(reading, analysis, author=author, context=windows.get(i),
-                                                 own=own, score_cutoff=score_cutoff)
+            score, features, matched = relevance(reading, analysis, settings, author=author,
+                                                 context=windows.get(i), own=own,
+                                                 score_cutoff=score_cutoff)
             if score_cutoff is not None and score < score_cutoff:
                 continue
-            features["bm25"] = candidate.bm25
-            scored.append(Scored(candidate, round(score, 2), features, _spans(analysis, matched), analysis))
+            scored.append(Scored(candidate, round(score, 2), features, _spans(analysis, matched)))
     scored.sort(key=lambda s: (-s.relevance, s.candidate.sentence_id))
     return scored[:limit] if limit else scored
-
-
-# Kinds whose date is the date of what they say (an article's date is only when it was
-# published, not when what it reports happened).
-FIRST_HAND_KINDS = frozenset({"email", "message", "quote", "statement", "event", "filing"})
-
-
-def first_hand_date(candidate: Candidate):
-    """The date of what the sentence says, when its document's date is that date."""
-    if candidate.kind not in FIRST_HAND_KINDS:
-        return None
-    return candidate.date or candidate.doc_date
 
 
 def _misses_entity(reading: ClaimReading, analysis: Analysis, author: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""Index: the corpus in an embedded SQLite database with FTS5, kept up to date incrementally.
+"""Store: the corpus index in an embedded SQLite database with FTS5.
 
 - A file whose size, mtime and content hash are unchanged is not read again.
 - A changed file is replaced in one transaction; a deleted file disappears with its documents.
@@ -20,15 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from factcheck.text.dates import PartialDate
+from factcheck.config import INDEX_DIRNAME, INDEX_FILENAME
 from factcheck.errors import InputError, StoreBusyError, StoreError
-from factcheck.text.lexicon import Aliases, fold
-from factcheck.corpus.load import discover, file_hash, load_aliases, read_file
 from factcheck.model import CorpusSummary, Document, Part, Provenance, Sentence
-from factcheck.text.nlp import Segmenter
-
-# Bump when segmentation changes what is stored: every file is then read again.
-SEGMENTER_VERSION = "1"
+from factcheck.text.aliases import Aliases
+from factcheck.text.dates import PartialDate
+from factcheck.text.folding import fold
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -75,8 +72,6 @@ MIGRATIONS: list[str] = [
 
 
 def default_db_path(corpus: Path) -> Path:
-    from factcheck.config import INDEX_DIRNAME, INDEX_FILENAME
-
     return Path(corpus) / INDEX_DIRNAME / INDEX_FILENAME
 
 
@@ -84,25 +79,6 @@ def normalized_hash(text: str) -> str:
     """Same words, same hash: quoted copies match their original whatever the wrapping."""
     words = re.findall(r"\w+", fold(text))
     return hashlib.sha1(" ".join(words).encode()).hexdigest()[:20]
-
-
-@dataclass
-class IndexReport:
-    """What an index run did."""
-
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    documents: int = 0
-    sentences: int = 0
-    errors: list[InputError] = field(default_factory=list)
-    seconds: float = 0.0
-    rebuilt: bool = False
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.updated or self.removed)
 
 
 class Store:
@@ -136,7 +112,7 @@ class Store:
             store._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the index {path}: {exc}",
-                             hint=_store_hint(exc)) from None
+                             hint=store_hint(exc)) from None
         except OSError as exc:
             raise StoreError(f"cannot create the index {path}: {exc.strerror or exc}") from None
         return store
@@ -449,128 +425,6 @@ class Store:
             corpus_hash=self.meta("corpus_hash"))
 
 
-# --- the index run ---------------------------------------------------------------------------
-
-
-ProgressCallback = Callable[[str, int, int], None]
-
-
-def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None, *,
-                 progress: ProgressCallback | None = None, wait: float = 0.0) -> IndexReport:
-    """Bring the index up to date with the corpus folder. Unchanged files cost a stat."""
-    started = time.perf_counter()
-    corpus = Path(corpus)
-    report = IndexReport()
-    aliases = Aliases(load_aliases(corpus))
-    segmenter = segmenter or Segmenter(aliases=aliases)
-    segmenter.aliases = aliases
-    discovery = discover(corpus)
-    store.lock(wait)
-    try:
-        config = json.dumps({"aliases": aliases.digest(), "segmenter": SEGMENTER_VERSION,
-                             "languages": list(segmenter.settings.languages)})
-        if store.meta("config") != config:
-            if store.meta("config") is not None:
-                report.rebuilt = True
-            with store.transaction():
-                store.clear()
-                store.set_meta("config", config)
-        known = store.known_files()
-        present = {f.relpath for f in discovery.files}
-        todo = []
-        for item in discovery.files:
-            stat = item.path.stat()
-            row = known.get(item.relpath)
-            if row is not None and row["size"] == stat.st_size and row["mtime_ns"] == stat.st_mtime_ns:
-                report.unchanged += 1
-                continue
-            sha = file_hash(item.path)
-            if row is not None and row["sha256"] == sha:
-                with store.transaction():
-                    store.db.execute("UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?",
-                                     (stat.st_size, stat.st_mtime_ns, item.relpath))
-                report.unchanged += 1
-                continue
-            todo.append((item, sha, stat))
-        removed = sorted(set(known) - present)
-        for relpath in removed:
-            with store.transaction():
-                store.remove_file(relpath)
-            report.removed.append(relpath)
-        if todo or removed:
-            # A file skipped earlier for a clashing id may load now that the other one changed.
-            retry = {r["path"] for r in known.values() if r["conflicts"] and r["path"] in present}
-            queued = {item.relpath for item, _, _ in todo}
-            for item in discovery.files:
-                if item.relpath in retry and item.relpath not in queued:
-                    stat = item.path.stat()
-                    todo.append((item, file_hash(item.path), stat))
-        for number, (item, sha, stat) in enumerate(todo, start=1):
-            if progress:
-                progress(item.relpath, number, len(todo))
-            _index_file(store, segmenter, aliases, item, sha, stat, known, report)
-        with store.transaction():
-            store.set_meta("skipped", json.dumps([f"{s.relpath}: {s.reason}" for s in discovery.skipped]))
-            store.set_meta("corpus_hash", _corpus_hash(store, aliases))
-            store.set_meta("sentence_count",
-                           str(store.db.execute("SELECT count(*) FROM sentences").fetchone()[0]))
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"cannot write the index {store.path}: {exc}", hint=_store_hint(exc)) from None
-    finally:
-        store.unlock()
-    report.seconds = time.perf_counter() - started
-    return report
-
-
-def _index_file(store: Store, segmenter: Segmenter, aliases: Aliases, item, sha: str, stat,
-                known: dict, report: IndexReport) -> None:
-    errors: list[InputError] = []
-    documents = sentences = 0
-    conflicts = False
-
-    def documents_only() -> Iterator[Document]:
-        for result in read_file(item):
-            if isinstance(result, InputError):
-                errors.append(result)
-            else:
-                yield result
-
-    try:
-        with store.transaction():
-            store.remove_file(item.relpath)
-            for document, doc_sentences in segmenter.segment(documents_only()):
-                reason = store.add_document(document, doc_sentences, aliases,
-                                            _content_hash(document))
-                if reason:
-                    conflicts = True
-                    errors.append(InputError(reason, path=item.relpath,
-                                             line=document.provenance.line))
-                    continue
-                documents += 1
-                sentences += len(doc_sentences)
-            store.record_file(item.relpath, sha, stat.st_size, stat.st_mtime_ns, documents,
-                              errors, conflicts)
-    except sqlite3.OperationalError as exc:
-        raise StoreError(f"cannot write the index {store.path}: {exc}", hint=_store_hint(exc)) from None
-    (report.updated if item.relpath in known else report.added).append(item.relpath)
-    report.documents += documents
-    report.sentences += sentences
-    report.errors.extend(errors)
-
-
-def _content_hash(document: Document) -> str:
-    payload = json.dumps([document.text, str(document.date), document.author,
-                          list(document.translations)], ensure_ascii=False)
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def _corpus_hash(store: Store, aliases: Aliases) -> str:
-    digest = hashlib.sha256(aliases.digest().encode())
-    for path, sha in store.db.execute("SELECT path, sha256 FROM files ORDER BY path"):
-        digest.update(f"{path}\0{sha}\n".encode())
-    return digest.hexdigest()[:16]
-
-
 # --- rows back into values -------------------------------------------------------------------
 
 
@@ -627,7 +481,7 @@ def _statements(script: str) -> list[str]:
     return [s.strip() for s in script.split(";\n") if s.strip()]
 
 
-def _store_hint(exc: Exception) -> str | None:
+def store_hint(exc: Exception) -> str | None:
     text = str(exc).lower()
     if "readonly" in text or "read-only" in text:
         return "The index is read-only: point --db at a writable path."

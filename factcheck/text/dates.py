@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from factcheck.text.lexicon import fold, load_data
+from factcheck.text.folding import fold
+from factcheck.text.lexicon import load_data
 
 PRECISIONS = ("year", "month", "day", "time")
 

@@ -7,14 +7,19 @@ its lemma does, accents folded, so "Refused", "refusé" and "refuse" all reach "
 from __future__ import annotations
 
 import functools
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import yaml
 
+from factcheck.errors import InputError
+from factcheck.text.folding import fold
+
 DATA_PACKAGE = "factcheck.data"
+# A corpus's own vocabulary, beside its aliases.yaml.
+OVERLAY_FILE = "lexicon.yaml"
 
 
 @functools.cache
@@ -22,26 +27,6 @@ def load_data(name: str):
     """A YAML file shipped in factcheck/data (cached: these never change during a run)."""
     text = resources.files(DATA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
     return yaml.safe_load(text)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: the key words are compared on."""
-    # Words are cached (corpora repeat them, and this runs for every token); whole
-    # sentences are not: they would push the words out of the cache.
-    return _fold_word(text) if len(text) <= 32 else _fold(text)
-
-
-@functools.lru_cache(maxsize=200_000)
-def _fold_word(text: str) -> str:
-    return _fold(text)
-
-
-def _fold(text: str) -> str:
-    lowered = text.lower()
-    if lowered.isascii():
-        return lowered
-    decomposed = unicodedata.normalize("NFD", lowered)
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
 SKIPPED = frozenset({"-", "‑", "–", "_", "/"})
@@ -155,13 +140,84 @@ def _table(words: Iterable[str], lang: str, value=True) -> PhraseTable:
     return PhraseTable((entry_words(w, lang), value) for w in words)
 
 
-@functools.cache
-def lexicon(lang: str) -> Lexicon:
-    """The lexicon for `lang`; languages without a file borrow English's (better than none)."""
+def read_lexicon_file(path: str | Path) -> dict:
+    """A lexicon file: a file shipped in factcheck/data by name ("lexicon/en.yaml"), or a path."""
+    candidate = Path(path)
     try:
-        data = load_data(f"lexicon/{lang}.yaml")
+        if candidate.is_file():
+            text = candidate.read_text(encoding="utf-8")
+        else:
+            text = resources.files(DATA_PACKAGE).joinpath(str(path)).read_text(encoding="utf-8")
+        data = yaml.safe_load(text) or {}
     except FileNotFoundError:
-        return lexicon("en") if lang != "en" else _empty("en")
+        raise InputError("lexicon file not found", path=str(path),
+                         hint="Name a file of factcheck/data (lexicon/en.yaml) or a path.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read this lexicon: {exc}", path=str(path)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(f"bad YAML: {getattr(exc, 'problem', exc)}", path=str(path),
+                         line=(mark.line + 1) if mark else None) from None
+    if not isinstance(data, dict):
+        raise InputError("a lexicon maps list names (negations, opposites, ...) to words",
+                         path=str(path), line=1)
+    return data
+
+
+def merge_lexicon_data(base: dict, extra: dict) -> dict:
+    """`extra`'s words added to `base`'s: lists are extended, tables merged key by key, and
+    each side of a named opposition extended, so an overlay only says what it adds."""
+    merged = dict(base)
+    for key, value in extra.items():
+        old = merged.get(key)
+        if isinstance(value, list) and isinstance(old, list):
+            merged[key] = old + [v for v in value if v not in old]
+        elif isinstance(value, dict) and isinstance(old, dict):
+            if key == "opposites":
+                groups = {group: [list(side) for side in sides] for group, sides in old.items()}
+                for group, sides in value.items():
+                    current = groups.setdefault(group, [[], []])
+                    for side, words in enumerate(sides):
+                        current[side] += [w for w in words if w not in current[side]]
+                merged[key] = groups
+            else:
+                merged[key] = merge_lexicon_data(old, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+class Lexicons:
+    """The word lists of a run, by language: the general files named by the settings, each
+    extended by the corpus's own overlay (`lexicon.yaml` beside `aliases.yaml`, one section
+    per language). Compiled once per language, for this run only."""
+
+    def __init__(self, files: dict[str, str], overlay: dict | None = None, *, fallback: str = "en"):
+        self.files = dict(files)
+        self.overlay = overlay or {}
+        self.fallback = fallback
+        self._compiled: dict[str, Lexicon] = {}
+
+    def __getitem__(self, lang: str) -> Lexicon:
+        if lang not in self._compiled:
+            self._compiled[lang] = self._compile(lang)
+        return self._compiled[lang]
+
+    def _compile(self, lang: str) -> Lexicon:
+        # A language without a file borrows the fallback's words (better than none).
+        source = lang if lang in self.files else self.fallback
+        if source not in self.files:
+            return _empty(lang)
+        data = read_lexicon_file(self.files[source])
+        extra = self.overlay.get(source) or {}
+        if not isinstance(extra, dict):
+            raise InputError(f"the overlay's {source!r} section must map list names to words",
+                             path=OVERLAY_FILE)
+        return compile_lexicon(merge_lexicon_data(data, extra), lang)
+
+
+def compile_lexicon(data: dict, lang: str) -> Lexicon:
+    """One language's word lists, compiled for matching."""
     qualifier_entries = [(entry_words(w, lang), kind)
                          for kind, words in data.get("qualifiers", {}).items() for w in words]
     quantifier_entries = [(entry_words(w, lang), kind)
@@ -197,55 +253,3 @@ def _empty(lang: str) -> Lexicon:
     none = frozenset()
     return Lexicon(lang, empty, empty, empty, empty, none, none, none, none, none, none, empty, empty,
                    empty)
-
-
-class Aliases:
-    """Canonical entity names and their other names, from a corpus's `aliases.yaml`.
-
-    Matching ignores case and accents; the canonical name is always one of its own names.
-    """
-
-    def __init__(self, table: dict[str, tuple[str, ...]] | None = None):
-        self.table = {canonical: tuple(dict.fromkeys((canonical, *others)))
-                      for canonical, others in (table or {}).items()}
-        self._by_name = {fold(name): canonical for canonical, names in self.table.items()
-                         for name in names}
-        self._tables: dict[str, PhraseTable] = {}
-
-    def __bool__(self) -> bool:
-        return bool(self.table)
-
-    def names(self, canonical: str) -> tuple[str, ...]:
-        return self.table.get(canonical, (canonical,))
-
-    def phrases(self, lang: str) -> PhraseTable:
-        if lang not in self._tables:
-            self._tables[lang] = PhraseTable(
-                (entry_words(name, lang), canonical)
-                for canonical, names in self.table.items() for name in names)
-        return self._tables[lang]
-
-    def canonical(self, name: str | None) -> str | None:
-        """The canonical entity a name or an author string ("Name <addr>") refers to.
-
-        Unknown names are their own canonical form, cleaned of the address part.
-        """
-        if not name:
-            return None
-        display, _, address = name.partition("<")
-        display = display.strip().strip('"').strip()
-        address = address.rstrip(">").strip()
-        for candidate in (display, address, address.split("@")[0], name.strip()):
-            if candidate and fold(candidate) in self._by_name:
-                return self._by_name[fold(candidate)]
-        return display or address or None
-
-    def same(self, a: str | None, b: str | None) -> bool:
-        """Whether two names or author strings refer to the same entity."""
-        ca, cb = self.canonical(a), self.canonical(b)
-        return bool(ca and cb and fold(ca) == fold(cb))
-
-    def digest(self) -> str:
-        import hashlib
-
-        return hashlib.sha256(repr(sorted(self.table.items())).encode()).hexdigest()[:16]

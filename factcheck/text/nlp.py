@@ -28,7 +28,8 @@ from spacy.language import Language
 
 from factcheck.config import Settings
 from factcheck.text.dates import DateMention, PartialDate, find_dates
-from factcheck.text.lexicon import Aliases, fold
+from factcheck.text.aliases import Aliases
+from factcheck.text.folding import fold
 from factcheck.model import Analysis, Document, EntitySpan, Sentence, Token
 from factcheck.text.quantities import Quantity, find_quantities
 
@@ -40,6 +41,8 @@ _BULLET = re.compile(r"^[\s•·▪◦*–—-]+")
 _DIGIT = re.compile(r"\d")
 # A "sentence" longer than this (a table, a log, text without punctuation) is cut up so
 # that one evidence item stays quotable.
+# Entities that can act or speak (not dates, numbers, amounts).
+ACTOR_LABELS = frozenset({"ALIAS", "PERSON", "PER", "ORG", "NORP", "GPE", "LOC", "FAC", "MISC"})
 MAX_SENTENCE_TOKENS = 80
 CHUNK_TOKENS = 50
 # Analyses kept in memory by a segmenter (the index's cache holds the parsed ones for good).
@@ -119,12 +122,12 @@ class Segmenter:
     def language(self, text: str, declared: str | None = None) -> str:
         if declared:
             return declared.lower().split("-")[0]
-        return detect_language(text, self.settings.languages, self.settings.default_language,
+        return detect_language(text, self.settings.nlp.languages, self.settings.nlp.default_language,
                                vocabularies=self._vocabularies())
 
     def _vocabularies(self) -> dict:
         if not hasattr(self, "_lookups"):
-            self._lookups = {lang: self._lookup(lang) for lang in self.settings.languages}
+            self._lookups = {lang: self._lookup(lang) for lang in self.settings.nlp.languages}
         return self._lookups
 
     def light(self, lang: str) -> Language:
@@ -139,13 +142,13 @@ class Segmenter:
         return self._full[lang]
 
     def _load_full(self, lang: str) -> tuple[Language, bool]:
-        names = self.settings.pipelines.get(lang, ()) if self.settings.trained else ()
+        names = self.settings.nlp.pipelines.get(lang, ()) if self.settings.nlp.trained else ()
         for name in names:
             try:
                 return spacy.load(name), True
             except (OSError, ImportError):
                 continue
-        if self.settings.trained:
+        if self.settings.nlp.trained:
             log.warning("no trained spaCy pipeline for %r (tried: %s); using a blank one: "
                         "negation scope and entity names will be approximate",
                         lang, ", ".join(names) or "none configured")
@@ -170,10 +173,10 @@ class Segmenter:
     def segment(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Sentence]]]:
         """Each document with its sentences, in order; documents are batched for spaCy, and
         the batches spread over worker processes when there are more than one."""
-        batches = _batched(documents, self.settings.batch_size)
+        batches = _batched(documents, self.settings.index.batch_size)
         first = next(batches, None)
         second = next(batches, None) if first is not None else None
-        workers = _worker_count(self.settings.processes)
+        workers = _worker_count(self.settings.index.processes)
         if second is None or workers < 2:
             # One batch (most files) is not worth starting processes for.
             for batch in itertools.chain(filter(None, [first, second]), batches):
@@ -183,7 +186,7 @@ class Segmenter:
 
     def _segment_in_workers(self, batches: Iterator[list[Document]], workers: int):
         # Forked workers start with this segmenter's pipelines and word tables already loaded.
-        for lang in self.settings.languages:
+        for lang in self.settings.nlp.languages:
             self._words(lang)
         global _WORKER_SEGMENTER
         _WORKER_SEGMENTER = self

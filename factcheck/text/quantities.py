@@ -10,7 +10,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from factcheck.text.lexicon import fold, load_data
+from factcheck.text.folding import fold
+from factcheck.text.lexicon import load_data
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from factcheck.text.lexicon import Lexicon, Match, fold
 from factcheck.model import Analysis
+from factcheck.text.folding import fold
+from factcheck.text.lexicon import Lexicon, Match
+from factcheck.text.nlp import ACTOR_LABELS
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "nsubj:pass", "csubj", "csubj:pass")
 AGENT_DEPS = ("agent", "obl:agent")
@@ -19,8 +21,6 @@ PASSIVE_DEPS = ("nsubjpass", "nsubj:pass", "auxpass", "aux:pass")
 CONTROLLED_DEPS = ("xcomp", "conj", "advcl", "acl", "ccomp")
 COMPLEMENT_DEPS = ("xcomp", "ccomp", "csubj")
 RELATIVE_DEPS = ("relcl", "acl:relcl")
-# Entities that can act or speak (not dates, numbers, amounts).
-ACTOR_LABELS = frozenset({"ALIAS", "PERSON", "PER", "ORG", "NORP", "GPE", "LOC", "FAC", "MISC"})
 BREAKS = frozenset({",", ";", ".", ":", "!", "?"})
 PREDICATE_POS = frozenset({"VERB", "ADJ", "AUX"})
 
@@ -216,14 +216,14 @@ def modal_word(claim: Analysis, evidence: Analysis, pairs: list[tuple[int, int]]
 
 
 @dataclass(frozen=True)
-class Report:
+class Speech:
     """A reporting verb in a sentence: who speaks, and the tokens of what they say."""
 
     speaker: str  # canonical name, or the subject's own words ("they")
     said: frozenset[int]
 
 
-def reporter(analysis: Analysis, lex: Lexicon, negated: frozenset[int]) -> Report | None:
+def reporter(analysis: Analysis, lex: Lexicon, negated: frozenset[int]) -> Speech | None:
     """Who the sentence reports as saying something ("X accuses Y of ..."), if it does."""
     entity_at = {i: e for e in analysis.entities for i in range(e.start, e.end)}
     children = _children(analysis) if analysis.parsed else {}
@@ -234,12 +234,12 @@ def reporter(analysis: Analysis, lex: Lexicon, negated: frozenset[int]) -> Repor
             said = frozenset(subtree(analysis, v, skip_deps=SUBJECT_DEPS + AGENT_DEPS, children=children) - {v})
             for i, t in enumerate(analysis.tokens):
                 if t.head == v and (t.dep in SUBJECT_DEPS or t.dep in AGENT_DEPS):
-                    return Report(entity_at[i].canonical if i in entity_at else t.text, said)
+                    return Speech(entity_at[i].canonical if i in entity_at else t.text, said)
         said = frozenset(range(v + 1, len(analysis.tokens)))
         before = [entity_at[i] for i in range(max(0, v - 6), v) if i in entity_at]
         if before:
-            return Report(before[-1].canonical, said)
+            return Speech(before[-1].canonical, said)
         after = [entity_at[i] for i in range(v + 1, min(len(analysis.tokens), v + 4)) if i in entity_at]
         if after:
-            return Report(after[0].canonical, frozenset(range(after[0].end, len(analysis.tokens))))
+            return Speech(after[0].canonical, frozenset(range(after[0].end, len(analysis.tokens))))
     return None

@@ -9,19 +9,13 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import ClassVar
 
+from factcheck.config import VerdictSettings
 from factcheck.engine.linear import LinearModel
-from factcheck.model import VERDICTS, Evidence
-from factcheck.engine.retrieve import ClaimReading
-from factcheck.engine.stance.judge import Judgement, date_fits
-
-# A side must reach this (noisy-or of its documents' probabilities) to count.
-DECISIVE = 0.5
-# Hedged sentences ("reportedly", "may") count for this much.
-HEDGE_DISCOUNT = 0.6
+from factcheck.engine.stance.features.dates import date_fits
+from factcheck.model import VERDICTS, ClaimReading, Evidence, Judgement
 
 
 @dataclass(frozen=True)
@@ -31,34 +25,36 @@ class Outcome:
     rationale: str
 
 
-def decide(reading: ClaimReading, items: list[tuple[Evidence, Judgement]],
+def decide(reading: ClaimReading, items: list[tuple[Evidence, Judgement]], settings: VerdictSettings,
            model: VerdictModel | None = None) -> Outcome:
     """The verdict by the rules below, or, with a `model`, by its learned weighing of the
     same evidence (the temporal rules still come first)."""
+    decisive = settings.decisive
     counted, left_out = _counted(reading, items)
-    support = _side(counted, "supports")
-    against = _side(counted, "contradicts")
+    support = _side(counted, "supports", settings.hedge_discount)
+    against = _side(counted, "contradicts", settings.hedge_discount)
     s, c = _noisy_or(support), _noisy_or(against)
     qualifiers = set(reading.qualifiers)
 
     order = _order_check(reading, counted, qualifiers)
     if order is not None:
         return order
-    if qualifiers & {"always", "never"} and c >= DECISIVE:
+    if qualifiers & {"always", "never"} and c >= decisive:
         word = "always" if "always" in qualifiers else "never"
         best = _best(against)
         return Outcome("contradicted", round(c, 3),
                        f"The claim says “{word}”, but this goes the other way: {_cite(best)}")
     if model is not None:
-        return _learned(model, claim_features(reading, items, counted), support, against, left_out, reading)
-    if s >= DECISIVE and c >= DECISIVE:
+        return _learned(model, claim_features(reading, items, settings, counted), support, against,
+                        left_out, reading)
+    if s >= decisive and c >= decisive:
         return Outcome("mixed", round(min(s, c), 3),
                        f"The record points both ways: {_cite(_best(support))} supports it; "
                        f"{_cite(_best(against))} contradicts it.")
-    if s >= DECISIVE:
+    if s >= decisive:
         return Outcome("supported", round(s * (1 - c / 2), 3),
                        f"Supported by {_cite(_best(support))}" + _more(support))
-    if c >= DECISIVE:
+    if c >= decisive:
         return Outcome("contradicted", round(c * (1 - s / 2), 3),
                        f"Contradicted by {_cite(_best(against))}" + _more(against))
     why = "No sentence in the corpus clearly supports or contradicts it"
@@ -86,13 +82,13 @@ def _counted(reading: ClaimReading, items):
     return counted, left_out and not counted
 
 
-def _side(items, stance: str) -> dict[str, tuple[float, Evidence]]:
-    """Per document, the strongest sentence taking `stance`."""
+def _side(items, stance: str, hedge_discount: float) -> dict[str, tuple[float, Evidence]]:
+    """Per document, the strongest sentence taking `stance`; hedged ones count for less."""
     best: dict[str, tuple[float, Evidence]] = {}
     for evidence, judgement in items:
         if judgement.stance != stance:
             continue
-        p = judgement.probabilities[stance] * (HEDGE_DISCOUNT if judgement.features.get("hedged") else 1.0)
+        p = judgement.probabilities[stance] * (hedge_discount if judgement.features.get("hedged") else 1.0)
         if evidence.doc_id not in best or p > best[evidence.doc_id][0]:
             best[evidence.doc_id] = (p, evidence)
     return best
@@ -130,7 +126,7 @@ def _name(author: str | None) -> str | None:
 def _order_check(reading: ClaimReading, counted, qualifiers: set[str]) -> Outcome | None:
     """"X was the first to ...": an earlier supporting source by someone else contradicts it."""
     wanted = qualifiers & {"first", "last"}
-    subject = reading.attitude_holder or next(iter(sorted(reading.entities)), None)
+    subject = reading.attitude_holder or _first_named(reading)
     if not wanted or subject is None:
         return None
     dated = [(e, j) for e, j in counted if e.date and j.stance == "supports"]
@@ -142,6 +138,14 @@ def _order_check(reading: ClaimReading, counted, qualifiers: set[str]) -> Outcom
         return Outcome("contradicted", round(dated[0][1].confidence, 3),
                        f"The claim says “{next(iter(wanted))}”, but this came "
                        f"{'earlier' if 'first' in wanted else 'later'}: {_cite(leader)}")
+    return None
+
+
+def _first_named(reading: ClaimReading) -> str | None:
+    """The claim's first actor in reading order ("X was the first to ..." is about X)."""
+    for entity in sorted(reading.full.entities, key=lambda e: e.start):
+        if entity.canonical in reading.entities:
+            return entity.canonical
     return None
 
 
@@ -160,12 +164,13 @@ TOP = 5
 
 
 def claim_features(reading: ClaimReading, items: list[tuple[Evidence, Judgement]],
-                   counted=None) -> dict[str, float]:
+                   settings: VerdictSettings, counted=None) -> dict[str, float]:
     """The evidence of a claim summed up: how strongly and how widely each side is taken,
     and how relevant the best sentences are, whatever stance they take."""
     if counted is None:
         counted, _ = _counted(reading, items)
-    support, against = _side(counted, "supports"), _side(counted, "contradicts")
+    support = _side(counted, "supports", settings.hedge_discount)
+    against = _side(counted, "contradicts", settings.hedge_discount)
     evidence = sorted(((e, j) for e, j in items if j.role == "evidence"), key=lambda item: -item[0].score)
     top = evidence[:TOP]
     s, c = _noisy_or(support), _noisy_or(against)
@@ -198,7 +203,6 @@ class VerdictModel(LinearModel):
     classes: ClassVar[tuple[str, ...]] = VERDICTS
 
 
-@functools.cache
 def load_verdict_model(name: str) -> VerdictModel:
     """A verdict model: a file shipped in factcheck/data by name, or a path to a JSON file."""
     return VerdictModel.load(name)
