@@ -386,10 +386,6 @@ class Store:
         row = self.db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return _document(row) if row else None
 
-    def iter_documents(self) -> Iterator[Document]:
-        for row in self.db.execute("SELECT * FROM documents ORDER BY date_start, id"):
-            yield _document(row)
-
     def activity(self) -> list[tuple[str, str, int]]:
         """(month, an author string, documents) per author key and month, dated documents only."""
         return [tuple(r) for r in self.db.execute(

@@ -17,7 +17,6 @@ from datetime import date, datetime, timedelta, timezone
 from factcheck.text.folding import fold
 from factcheck.text.lexicon import load_data
 
-PRECISIONS = ("year", "month", "day", "time")
 
 _YEAR = re.compile(r"^(\d{4})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
