@@ -7,6 +7,7 @@ This is the only module that turns FactcheckError into a message and an exit cod
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import sys
 from pathlib import Path
@@ -291,6 +292,44 @@ def search(query, corpus, db, wait, blank, config, limit, lang) -> None:
         quoted = " (quoted)" if e.quoted else ""
         click.echo(f"{rank:>2}. [{e.score:5.1f}] {when} · {who}{quoted} · {e.doc_id}")
         click.echo(f"    {' '.join(e.text.split())}")
+
+
+@cli.command("pairs")
+@click.argument("pairs_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Where to write the results (JSONL) [default: standard output].")
+@click.option("--strict", is_flag=True, help="Exit with code 2 if any line could not be read.")
+@click.option("--blank", is_flag=True, help="Use blank spaCy pipelines even if trained ones are installed.")
+@config_option
+@weights_options
+def pairs_command(pairs_file: Path, out: Path | None, strict: bool, blank: bool, config: Path | None,
+                  stance_model: str | None, verdict_model: str | None) -> None:
+    """Stance of given claim-evidence pairs (JSONL in, JSONL out, one line per input line)."""
+    from factcheck.atomic import atomic_write
+    from factcheck.pairs import PairJudge, read_pairs
+
+    items = list(read_pairs(pairs_file))
+    errors = [i for i in items if isinstance(i, FactcheckError)]
+    judged = iter(PairJudge(_settings(config, blank, stance_model, verdict_model)).judge(
+        i for i in items if not isinstance(i, FactcheckError)))
+    lines = []
+    for item in items:
+        if isinstance(item, FactcheckError):
+            lines.append(json.dumps({"line": item.line, "error": item.reason}, ensure_ascii=False))
+        else:
+            lines.append(json.dumps(next(judged).to_dict(), ensure_ascii=False))
+    text = "\n".join(lines) + ("\n" if lines else "")
+    if out:
+        atomic_write(out, text)
+        click.echo(f"{len(items) - len(errors)} pairs judged, {len(errors)} bad lines: wrote {out}", err=True)
+    else:
+        click.echo(text, nl=False)
+    for error in errors[:20]:
+        click.echo(f"error: {error}", err=True)
+    if len(errors) > 20:
+        click.echo(f"... and {len(errors) - 20} more", err=True)
+    if strict and errors:
+        sys.exit(INPUT_ERROR)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ import functools
 from dataclasses import dataclass, field
 
 from factcheck import __version__
+from factcheck.text.aliases import Aliases
 from factcheck.text.dates import DateMention, PartialDate
 from factcheck.text.folding import fold
 from factcheck.text.lexicon import Lexicon, Lexicons, Match
@@ -271,6 +272,7 @@ class ClaimReading:
     full: Analysis
     lexicon: Lexicon  # the claim's language's
     lexicons: Lexicons  # every language's, for the sentences read against it
+    aliases: Aliases  # the corpus's names for its entities
     # Index terms of the claim's content words, and their weights (inverse document frequency).
     terms: tuple[str, ...]
     idf: dict[str, float]
@@ -356,7 +358,10 @@ class Judgement:
     reasons: tuple[str, ...]
     # "evidence", or "appearance" when the sentence only reports someone making the claim.
     role: str = "evidence"
+    # For a claim about what X said or wanted: the sentence is in X's own words (or quotes X),
+    # or reports X saying or wanting something.
     speaker_match: bool = False
+    speaker_reported: bool = False
     # The claim's polar words the sentence takes the other side of (for the claimant's record).
     opposed_terms: tuple[str, ...] = ()
     # The sentence's author and the speaker it reports (canonical names), and how much of the

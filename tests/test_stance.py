@@ -110,7 +110,10 @@ def test_stance_speaker_must_be_the_author_for_claims_about_their_wishes(seg):
     assert own.stance == "contradicts" and own.speaker_match
     other = stance_of(seg, "Ann Lee wanted to sell Acme.", "Ann Lee never wanted to sell Acme, says Bo.",
                       author="Bo Stone")
-    assert not other.speaker_match and other.features["speaker_other"] == 1
+    # Bo's account names Ann Lee wanting: a report of her wish, not her own words.
+    assert not other.speaker_match and other.speaker_reported and other.features["speaker_other"] == 0
+    unrelated = stance_of(seg, "Ann Lee wanted to sell Acme.", "Acme will not be sold, says Bo.", author="Bo Stone")
+    assert not unrelated.speaker_match and unrelated.features["speaker_other"] == 1
 
 
 def test_stance_wish_is_not_a_fact(seg):

@@ -44,7 +44,7 @@ def read_claim(claim: Claim, segmenter: Segmenter, lexicons: Lexicons,
     holder = _attitude_holder(full, lex)
     predicates, main = claim_predicates(light, full, lex, polar, holder)
     return ClaimReading(
-        claim=claim, lang=lang, light=light, full=full, lexicon=lex, lexicons=lexicons,
+        claim=claim, lang=lang, light=light, full=full, lexicon=lex, lexicons=lexicons, aliases=aliases,
         terms=terms, idf=idf,
         entities=entities, speaker=aliases.canonical(claim.speaker) if claim.speaker else None,
         attitude_holder=holder, qualifiers=qualifiers, dates=full.dates,
@@ -116,6 +116,12 @@ def _attitude_holder(analysis: Analysis, lex: Lexicon) -> str | None:
                 # "Ann's demand", "the proposal by Ann"
                 if t.head == v and t.dep in ("poss", "agent", "obl:agent") and i in entity_at:
                     return entity_at[i].canonical
+            # A name the entity recogniser missed ("Roe asked ..."): the proper-noun subject.
+            for i, t in enumerate(tokens):
+                if t.head == v and t.dep.startswith("nsubj") and t.pos == "PROPN":
+                    names = [k for k, u in enumerate(tokens) if u.head == i and u.dep in ("compound", "flat")
+                             and u.pos == "PROPN"] + [i]
+                    return " ".join(tokens[k].text for k in sorted(names))
         # Without a parse (or when the parse found no subject): the nearest entity before.
         before = [entity_at[i] for i in range(max(0, v - 6), v) if i in entity_at]
         if before:

@@ -45,7 +45,7 @@ def coverage(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings,
         entities.add(author)
     groups = {m.value[0] for m in reading.lexicons[analysis.lang].opposites.find(analysis.keys)}
     entity_tokens = {i for e in reading.light.entities for i in range(e.start, e.end)}
-    covered_entity_tokens = {i for e in reading.light.entities if e.canonical in entities
+    covered_entity_tokens = {i for e in reading.light.entities if named(reading, e.canonical, entities)
                              for i in range(e.start, e.end)}
     polar_tokens = {i for m in reading.polar if m.value[0] in groups for i in range(m.start, m.end)}
     by_author = bool(author and reading.attitude_holder and fold(author) == fold(reading.attitude_holder))
@@ -123,7 +123,8 @@ def relevance(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings
     entities = {e.canonical for e in analysis.entities if e.canonical} | ({author} if author else set())
     if context is not None:
         entities |= {e.canonical for e in context.entities if e.canonical}
-    entity_overlap = len(reading.entities & entities) / len(reading.entities) if reading.entities else 0.0
+    found = {c for c in reading.entities if named(reading, c, entities)}
+    entity_overlap = len(found) / len(reading.entities) if reading.entities else 0.0
     # The neighbours tell what the sentence is about, but cannot make it say much more.
     topic = max(words, min(settings.context_weight * around, words + settings.context_lift)
                 if own.topical else 0.0)
@@ -133,7 +134,7 @@ def relevance(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings
     features = {"coverage": words, "topic": topic,
                 "token_set": token_set, "entity_overlap": entity_overlap,
                 "predicate_coverage": own.predicates, "main_predicate": own.main_predicate,
-                "missing_entity": float(bool(reading.entities - entities))}
+                "missing_entity": float(bool(reading.entities - found))}
     if score_cutoff is not None and score < score_cutoff:
         return 0.0, features, set()
     claim_keys = set().union(*(t.keys for t in reading.light.tokens if t.content)) if reading.light.tokens else set()
@@ -178,8 +179,13 @@ def rank(reading: ClaimReading, candidates: list[Candidate], segmenter: Segmente
 
 
 def _misses_entity(reading: ClaimReading, analysis: Analysis, author: str | None) -> bool:
-    named = {e.canonical for e in analysis.entities if e.canonical} | ({author} if author else set())
-    return bool(reading.entities - named)
+    names = {e.canonical for e in analysis.entities if e.canonical} | ({author} if author else set())
+    return any(not named(reading, c, names) for c in reading.entities)
+
+
+def named(reading: ClaimReading, entity: str | None, names: set[str]) -> bool:
+    """Whether one of `names` is the claim's `entity` ("Jane Roe" for "Roe")."""
+    return bool(entity) and (entity in names or any(reading.aliases.same(entity, n) for n in names))
 
 
 def _window(candidate: Candidate) -> str:

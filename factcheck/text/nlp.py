@@ -43,6 +43,9 @@ _DIGIT = re.compile(r"\d")
 # that one evidence item stays quotable.
 # Entities that can act or speak (not dates, numbers, amounts).
 ACTOR_LABELS = frozenset({"ALIAS", "PERSON", "PER", "ORG", "NORP", "GPE", "LOC", "FAC", "MISC"})
+# Bump when what an analysis holds changes: analyses cached in an index are then read anew.
+ANALYSIS_VERSION = "2"
+POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 MAX_SENTENCE_TOKENS = 80
 CHUNK_TOKENS = 50
 # Analyses kept in memory by a segmenter (the index's cache holds the parsed ones for good).
@@ -265,7 +268,7 @@ class Segmenter:
         """Analyses of `texts` in `lang`, from the memo, the cache, or spaCy - in that order."""
         nlp, trained = self.full(lang) if full else (self.light(lang), False)
         pipeline = self.pipeline_id(lang) if full else f"light-{lang}"
-        pipeline += f":{self.aliases.digest()}"
+        pipeline += f":{self.aliases.digest()}:{ANALYSIS_VERSION}"
         keys = [hashlib.sha1(f"{pipeline}\0{t}".encode()).hexdigest() for t in texts]
         missing = [k for k in dict.fromkeys(keys) if k not in self._memo]
         if missing and cache is not None:
@@ -311,9 +314,14 @@ class Segmenter:
                                            text[tokens[m.start].start:tokens[m.end - 1].end], m.value))
                 covered.update(range(m.start, m.end))
         for ent in doc.ents:
-            if covered.isdisjoint(range(ent.start, ent.end)):
-                entities.append(EntitySpan(ent.start, ent.end, ent.label_, ent.text,
-                                           self.aliases.canonical(ent.text) if self.aliases else ent.text))
+            end = ent.end
+            # "Jane Roe's": the possessive is no part of the name.
+            while end - 1 > ent.start and doc[end - 1].text in POSSESSIVES:
+                end -= 1
+            if covered.isdisjoint(range(ent.start, end)):
+                name = doc[ent.start:end].text
+                entities.append(EntitySpan(ent.start, end, ent.label_, name,
+                                           self.aliases.canonical(name) if self.aliases else name))
         dates = find_dates(text)
         quantities = find_quantities(text, skip=[(d.start, d.end) for d in dates])
         return Analysis(text, lang, tokens, tuple(sorted(entities, key=lambda e: e.start)),

@@ -22,13 +22,16 @@ class Quantity:
     start: int
     end: int
     text: str
-    # The word counted, for bare numbers ("40 employees" -> "employees").
+    # The word counted or measured ("40 employees" -> "employees", "0% chance" -> "chance").
     noun: str | None = None
 
     def comparable(self, other: Quantity) -> bool:
+        """Whether the two measure the same thing: the same unit, and the same noun where both
+        name what they count ("0 % chance" is not "60 percent of the company")."""
+        same_noun = bool(self.noun and other.noun and self.noun[:5] == other.noun[:5])
         if self.unit or other.unit:
-            return self.unit == other.unit
-        return bool(self.noun and other.noun and self.noun[:5] == other.noun[:5])
+            return self.unit == other.unit and (same_noun or not (self.noun and other.noun))
+        return same_noun
 
     def agrees(self, other: Quantity, tolerance: float = 0.02) -> bool:
         """Whether the two ranges meet, allowing for rounding."""
@@ -103,11 +106,13 @@ def find_quantities(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Quan
             continue
         factor = scales.get(fold(scale_word), 1.0) if scale_word else 1.0
         unit = units.get(fold(unit_word.strip())) if unit_word else None
-        noun = None if unit else (fold(match["noun"]) if match["noun"] else None)
+        # What is counted or measured: "40 employees", and after a unit "0% chance",
+        # "60 percent of the company" (the span then stays the figure and its unit).
+        noun = fold(match["noun"]) if match["noun"] else None
         if noun and (noun in scales or noun in words or noun in _stop_words()):
             noun = None
-        stop = match.end("noun") if noun else match.end()
-        if not noun:
+        stop = match.end("noun") if noun and not unit else match.end()
+        if not noun or unit:
             stop = max(match.end("low"), match.end("high") if match["high"] else 0,
                        match.end("glued") if match["glued"] else 0,
                        match.end("scale") if match["scale"] else 0,

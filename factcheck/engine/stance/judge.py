@@ -45,5 +45,6 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *, model: S
     return Judgement(
         stance=stance, confidence=confidence, probabilities=probabilities, features=found.values,
         reasons=found.reasons, speaker_match=bool(found.values["speaker_match"]),
+        speaker_reported=bool(found.values["speaker_reported"]),
         opposed_terms=pair.opposition.terms, author=pair.author, reporter=pair.reporter,
         main_predicate=pair.features.get("main_predicate", 0.0))

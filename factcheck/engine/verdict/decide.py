@@ -66,19 +66,26 @@ def decide(reading: ClaimReading, items: list[tuple[Evidence, Judgement]], setti
 
 
 def _counted(reading: ClaimReading, items):
-    """The items that may decide, and whether some were left out for want of the speaker."""
-    counted, left_out = [], False
+    """The items that may decide, and whether some were left out for want of the speaker.
+
+    A claim about what X said or wanted is decided on X's own words; where none take a side,
+    on reports naming X saying or wanting it; never on others' words about the matter."""
+    counted, reported, left_out = [], [], False
     window = [d for d in reading.dates if d.relation in ("since", "after", "before", "until", "by")]
     for evidence, judgement in items:
         if judgement.role != "evidence" or judgement.stance == "neutral":
             continue
-        if reading.is_attitude and not judgement.speaker_match:
-            left_out = True
-            continue
         if window and evidence.date and not all(date_fits(d, evidence.date) for d in window) \
                 and judgement.stance == "supports":
             continue
+        if reading.is_attitude and not judgement.speaker_match:
+            if judgement.speaker_reported:
+                reported.append((evidence, judgement))
+            else:
+                left_out = True
+            continue
         counted.append((evidence, judgement))
+    counted = counted or reported
     return counted, left_out and not counted
 
 

@@ -1,5 +1,6 @@
 """Whose words: a claim about what X said or wanted is decided on X's own words (written by X,
-or quoting X); a sentence that reports someone saying the claim is a report, not a fact."""
+or quoting X) and on reports that name X saying or wanting it; a sentence that reports someone
+saying the claim is a report, not a fact."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import re
 from factcheck.engine.stance.features import Finding
 from factcheck.engine.stance.pair import Pair
 
-NAMES = ("speaker_match", "speaker_other", "reported")
+NAMES = ("speaker_match", "speaker_reported", "speaker_other", "reported")
 QUOTE_MARKS = re.compile(r"[«»“”\"„]")
 
 
@@ -20,9 +21,30 @@ def speech(pair: Pair) -> Finding:
         quoting = bool(QUOTE_MARKS.search(pair.analysis.text)) and pair.same_entity(pair.reporter, holder)
         if pair.same_entity(pair.author, holder) or pair.same_entity(pair.reporter, holder) or quoting:
             values["speaker_match"] = 1.0
+        elif reports_words_of(pair, holder):
+            # Someone else's account of what they said or wanted: it speaks to the claim, as a
+            # report (the verdict counts it, and says when nothing in their own words was found).
+            values["speaker_reported"] = 1.0
         else:
             values["speaker_other"] = 1.0
             reasons.append(f"about what {holder} said or wanted, but not in {holder}'s own words")
     if pair.reports_claim:
         values["reported"] = 1.0
     return Finding(values, tuple(reasons))
+
+
+def reports_words_of(pair: Pair, holder: str) -> bool:
+    """The sentence names `holder` beside a word of saying or wanting, verb or noun ("Jane Roe's
+    suggestion", "a proposal by Roe"): a report of their words, which speaks to what they said."""
+    lexicon = pair.lexicon
+    words = lexicon.attitude_verbs | lexicon.reporting_verbs
+    stems = {w[:6] for w in words if len(w) >= 6}
+    analysis = pair.analysis
+    saying = [i for i, t in enumerate(analysis.tokens)
+              if t.keys & words or any(len(k) >= 6 and k[:6] in stems for k in t.keys)]
+    if not saying:
+        return False
+    named = [e for e in analysis.entities if pair.same_entity(e.canonical or e.text, holder)]
+    if not analysis.parsed:
+        return any(abs(e.end - i) <= 3 or abs(i - e.start) <= 3 for e in named for i in saying)
+    return any(analysis.tokens[k].head in saying for e in named for k in range(e.start, e.end))

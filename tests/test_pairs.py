@@ -1,0 +1,93 @@
+"""`factcheck pairs`: the stance of given claim-evidence pairs, and the readings issue 11 named
+(first person, shortened names, modality, scope words, nominalisations, numbers that measure
+different things). Examples are made up for the tests."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from factcheck.cli import cli
+from factcheck.pairs import PairJudge, PairInput
+from factcheck.text.aliases import Aliases
+from factcheck.text.quantities import find_quantities
+
+
+@pytest.fixture(scope="module")
+def judge():
+    return PairJudge()
+
+
+def stance(judge, claim, evidence, **fields):
+    return next(judge.judge([PairInput(id="p", claim=claim, evidence=evidence, **fields)]))
+
+
+def test_pairs_first_person_is_the_author(judge):
+    result = stance(judge, "Jane Roe said she would vote against the budget.",
+                    "I will vote against the budget.", author="Jane Roe <jane@city.example>")
+    assert "not the same actor as in the claim" not in result.reasons
+    other = stance(judge, "Jane Roe voted against the budget.", "I voted against the budget.",
+                   author="Bob Ray <bob@city.example>")
+    assert other.stance != "supports"
+
+
+def test_pairs_a_negated_intention_refutes_the_act(judge):
+    result = stance(judge, "Jane Roe supported the budget.", "I will not support the budget.", author="Jane Roe")
+    assert result.stance == "refutes"
+
+
+def test_pairs_an_offer_is_not_what_happened(judge):
+    result = stance(judge, "Acme delivered 40 units by March.", "We can deliver 40 units by March.", author="Acme")
+    assert result.stance == "neutral" and any("possibility" in r for r in result.reasons)
+
+
+def test_pairs_excluded_from_any_stake_refutes_asking_for_one(judge):
+    result = stance(judge, "Roe asked for a stake.", "I asked to be excluded from any stake.", author="Jane Roe")
+    assert result.stance == "refutes"
+
+
+def test_pairs_a_report_of_a_suggestion_speaks_to_it(judge):
+    result = next(judge.judge([PairInput(
+        id="n", claim="Roe suggested routing the deal through Acme.",
+        evidence="Jane Roe's suggestion to route the deal through Acme was turned down.", author="Bob Ray")]))
+    assert not any("not in Roe's own words" in r for r in result.reasons)
+
+
+def test_pairs_shortened_names_are_one_entity():
+    aliases = Aliases()
+    assert aliases.same("Roe", "Jane Roe") and aliases.same("Jane Roe <jane@x.example>", "Roe")
+    assert not aliases.same("Roe", "Jane Doe") and not aliases.same("Jo", "Jo Ann Lee Smith") is None
+    # Two entities an aliases file tells apart stay apart.
+    assert not Aliases({"Ann Lee": (), "Lee": ()}).same("Ann Lee", "Lee")
+
+
+def test_pairs_numbers_of_different_things_are_not_compared():
+    chance = find_quantities("a 0% chance of success")[0]
+    share = find_quantities("50 to 60 percent of the company")[0]
+    assert not chance.comparable(share)
+    assert chance.comparable(find_quantities("a 10% chance of success")[0])
+
+
+def test_pairs_command_keeps_order_and_names_bad_lines(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join([
+        json.dumps({"id": "a", "claim": "Acme sold the trains.", "evidence": "Acme did not sell the trains."}),
+        "{not json",
+        json.dumps({"id": "c", "claim": "Acme sold the trains.", "evidence": "Acme sold the trains in May."}),
+        json.dumps({"id": "d", "claim": "x"}),
+    ]) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(cli, ["pairs", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line.get("id") for line in lines] == ["a", None, "c", None]
+    assert lines[0]["stance"] == "refutes" and lines[2]["stance"] == "supports"
+    assert set(lines[0]["p"]) == {"supports", "refutes", "neutral"}
+    assert abs(sum(lines[0]["p"].values()) - 1) < 1e-3
+    assert lines[1] == {"line": 2, "error": lines[1]["error"]} and "not JSON" in lines[1]["error"]
+    assert "missing 'evidence'" in lines[3]["error"]
+    assert f"{source}:2: not JSON" in result.output
+    strict = CliRunner().invoke(cli, ["pairs", str(source), "--out", str(out), "--strict"])
+    assert strict.exit_code == 2
