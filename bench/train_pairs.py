@@ -211,6 +211,8 @@ def main(argv=None) -> None:
     mean = dense[train].mean(0)
     scale = dense[train].std(0) + 1e-6
     z = (dense - mean) / scale
+    fr = dense[:, DENSE.index("lang_fr")][:, None]
+    z2 = np.hstack([z, z * fr])
     sources = list(dict.fromkeys(r["source"] for r in rows))
     dev_by_source = {s: np.array([i for i in dev if rows[i]["source"] == s]) for s in sources}
     train_labels = {s: [rows[i]["label"] if rows[i]["label"] != "not_refutes" else "neutral"
@@ -224,12 +226,13 @@ def main(argv=None) -> None:
     powers = (0.5,) if args.quick else (0.0, 0.5, 0.8)
     cs = (1.0,) if args.quick else (0.3, 1.0, 3.0)
     x_both = sp.hstack([sp.csr_matrix(z), hashed]).tocsr()
+    x_fr = sp.hstack([sp.csr_matrix(z2), hashed]).tocsr()
     for power in powers:
         weights = source_weights([rows[i] for i in train], power)
         index, y, w = expand([rows[i] for i in train], weights)
         index = train[index]
-        for kind in ("lr-dense", "lr-dense+hashed", "hgb-dense"):
-            for c in (cs if kind == "lr-dense+hashed" else (1.0,)):
+        for kind in ("lr-dense", "lr-dense+hashed", "lr-dense+fr+hashed", "hgb-dense"):
+            for c in (cs if "hashed" in kind else (1.0,)):
                 t = time.time()
                 if kind == "lr-dense":
                     m = LogisticRegression(C=c, max_iter=500).fit(z[index], y, sample_weight=w)
@@ -237,6 +240,9 @@ def main(argv=None) -> None:
                 elif kind == "lr-dense+hashed":
                     m = LogisticRegression(C=c, max_iter=300, tol=1e-3).fit(x_both[index], y, sample_weight=w)
                     logits = m.decision_function(x_both)
+                elif kind == "lr-dense+fr+hashed":
+                    m = LogisticRegression(C=c, max_iter=300, tol=1e-3).fit(x_fr[index], y, sample_weight=w)
+                    logits = m.decision_function(x_fr)
                 else:
                     m = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.1, max_leaf_nodes=31,
                                                        early_stopping=False, random_state=0)
@@ -250,11 +256,10 @@ def main(argv=None) -> None:
     candidates.sort(key=lambda x: -x[0])
     best_score, kind, c, power, model, logits = candidates[0]
     log(f"\nselected on dev: {kind} C={c} source-weight power={power} (dev mean macro-F1 {best_score:.3f})")
-    best_linear = next(x for x in candidates if x[1] == "lr-dense+hashed") if kind != "lr-dense+hashed" else candidates[0]
+    ship = next(x for x in candidates if x[1].startswith("lr-"))
     if kind == "hgb-dense":
         log("the runtime scorer is linear: gradient boosting won on dev; shipping the best "
-            f"linear candidate instead (dev mean macro-F1 {best_linear[0]:.3f})")
-    ship = best_linear if kind != "lr-dense" else candidates[0]
+            f"linear candidate instead ({ship[1]}, dev mean macro-F1 {ship[0]:.3f})")
     _, kind, c, power, model, logits = ship
 
     keep, y_dev = dev_targets(rows, dev)
@@ -268,8 +273,9 @@ def main(argv=None) -> None:
 
     n_dense = len(DENSE)
     coef = model.coef_
-    dense_w = coef[:, :n_dense]
-    hashed_w = coef[:, n_dense:] if coef.shape[1] > n_dense else np.zeros((3, HASH_SIZE))
+    n_fr = n_dense if kind == "lr-dense+fr+hashed" else 0
+    dense_w = np.hstack([coef[:, :n_dense], coef[:, n_dense:n_dense + n_fr] if n_fr else np.zeros((3, n_dense))])
+    hashed_w = coef[:, n_dense + n_fr:] if coef.shape[1] > n_dense + n_fr else np.zeros((3, HASH_SIZE))
     counts = collections.Counter((r["source"], r["split"]) for r in rows)
     pm = PairModel(featurizer, mean, scale, dense_w, hashed_w.astype(np.float32), model.intercept_, temperature,
                    {"learner": f"sklearn LogisticRegression (multinomial, L2, C={c})",

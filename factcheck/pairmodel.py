@@ -51,10 +51,14 @@ DENSE = (
     "hedge_claim", "hedge_evidence", "hedge_mismatch",
     "opposite", "direction_conflict", "quantifier_conflict", "reporting_evidence",
     "number_claim", "number_match", "number_mismatch", "number_missing", "number_higher",
-    "number_lower", "number_evidence_only",
+    "number_lower", "number_evidence_only", "number_satisfied", "number_violated",
+    "number_evidence_bound", "number_approximate",
     "date_claim", "date_match", "date_mismatch", "date_missing", "date_later", "date_earlier",
+    "date_satisfied", "date_violated",
     "lang_fr",
 )
+# A number's bound: what the comparator before it says of the true value.
+BOUNDS = ("above", "at_least", "below", "at_most", "about")
 # Neighbouring words either side that place a number or a swapped word in its sentence.
 WINDOW = 3
 # Evidence-only words kept as sparse features: those this close to a word the claim shares
@@ -69,6 +73,8 @@ class PairWords:
     single: dict[str, frozenset[str]]  # list name -> single-word entries
     multi: dict[str, tuple[tuple[str, ...], ...]]  # list name -> multi-word entries
     opposite_sides: dict[str, tuple[tuple[int, int], ...]]  # word -> ((pair index, side), ...)
+    # Comparator phrases (folded words) by bound, longest first.
+    comparators: tuple[tuple[tuple[str, ...], str], ...]
     digest: str
 
     LISTS = ("negations", "hedges", "more", "less", "universal", "partial", "reporting")
@@ -88,9 +94,12 @@ class PairWords:
                 for side, words in enumerate(pair):
                     for w in words:
                         sides.setdefault(fold(str(w)), []).append((index, side))
+            comparators = sorted(((tuple(fold(str(w)).split()), bound) for bound in BOUNDS
+                                  for lang_words in data["comparators"][bound].values() for w in lang_words),
+                                 key=lambda item: -len(item[0]))
         except (KeyError, TypeError, AttributeError, ValueError, yaml.YAMLError) as error:
             raise InputError(f"not a pair word-list file ({error})", path=str(name)) from error
-        return cls(single, multi, {w: tuple(v) for w, v in sides.items()},
+        return cls(single, multi, {w: tuple(v) for w, v in sides.items()}, tuple(comparators),
                    hashlib.sha256(raw).hexdigest()[:16])
 
 
@@ -144,6 +153,15 @@ class _Side:
             spans = [(d.start, d.end) for d in self.analysis.dates]
             found = [i for i in found if not any(s <= self.starts[i] < e for s, e in spans)]
         return found
+
+    def bound(self, words: PairWords, start: int) -> str | None:
+        """The comparator right before the character `start` ("more than" 17), if any."""
+        before = [i for i, s in enumerate(self.starts) if s < start][-4:]
+        texts = tuple(self.texts[i] for i in before)
+        for phrase, bound in words.comparators:
+            if len(phrase) <= len(texts) and texts[len(texts) - len(phrase):] == phrase:
+                return bound
+        return None
 
     def context(self, start: int, end: int) -> frozenset[str]:
         """Content words within WINDOW words of the characters [start, end)."""
@@ -263,6 +281,7 @@ class PairFeaturizer:
         sparse[f"bin:len{_bin(dense['length_ratio'], (-0.5, 0.0, 0.5, 1.0, 2.0))}"] = 1.0
         for name in ("negation_mismatch", "hedge_mismatch", "opposite", "direction_conflict",
                      "quantifier_conflict", "number_mismatch", "number_missing", "number_match",
+                     "number_satisfied", "number_violated", "date_satisfied", "date_violated",
                      "date_mismatch", "date_match", "date_missing", "swaps", "swap_capital",
                      "swap_number", "capital_missing", "lang_fr"):
             if dense[name]:
@@ -278,24 +297,36 @@ class PairFeaturizer:
         used = set()
         for q in cq:
             q_context = c.context(q.start, q.end)
-            agreeing = [k for k, r in enumerate(eq) if q.agrees(r) and (q.comparable(r) or not (q.unit or r.unit))]
-            if agreeing:
-                dense["number_match"] += 1
-                used.update(agreeing)
-                continue
-            # The evidence number about the same thing: same unit or counted noun, or the same
-            # neighbouring words.
+            # The evidence number about the same thing: same unit or counted noun, the same
+            # neighbouring words, and (between equals) the one that agrees.
             best, best_score = None, 0
             for k, r in enumerate(eq):
                 score = 2 * q.comparable(r) + len(q_context & e.context(r.start, r.end))
+                if score == 0 and not (q.unit or r.unit) and len(cq) == len(eq) == 1:
+                    score = 0.5  # one bare number each side: most likely the same slot
+                score += 0.5 * q.agrees(r)
                 if score > best_score:
                     best, best_score = k, score
             if best is None:
                 dense["number_missing"] += 1
                 continue
             used.add(best)
+            r = eq[best]
+            bound = c.bound(self.words, q.start)
+            if e.bound(self.words, r.start) not in (None, "about"):
+                dense["number_evidence_bound"] += 1
+            if bound in ("above", "at_least", "below", "at_most"):
+                ok = {"above": r.value > q.high, "at_least": r.value >= q.value * 0.999,
+                      "below": r.high < q.value, "at_most": r.high <= q.high * 1.001}[bound]
+                dense["number_satisfied" if ok else "number_violated"] += 1
+                continue
+            if bound == "about" or e.bound(self.words, r.start) == "about":
+                dense["number_approximate"] += 1
+            if q.agrees(r, tolerance=0.1 if bound == "about" else 0.02):
+                dense["number_match"] += 1
+                continue
             dense["number_mismatch"] += 1
-            if eq[best].value > q.high:
+            if r.value > q.high:
                 dense["number_higher"] += 1
             else:
                 dense["number_lower"] += 1
@@ -305,6 +336,12 @@ class PairFeaturizer:
         cd, ed = c.analysis.dates, e.analysis.dates
         dense["date_claim"] = float(len(cd))
         for d in cd:
+            if d.relation in ("before", "after", "since", "by", "until") and ed:
+                # "Before 2016" is a bound: any evidence date on the wrong side breaks it.
+                ok = all((x.date.before(d.date) if d.relation in ("before", "by", "until")
+                          else not x.date.before(d.date)) for x in ed)
+                dense["date_satisfied" if ok else "date_violated"] += 1
+                continue
             if any(d.date.overlaps(x.date) for x in ed):
                 dense["date_match"] += 1
                 continue
@@ -364,7 +401,9 @@ class PairModel:
     featurizer: PairFeaturizer
     mean: np.ndarray  # (len(DENSE),)
     scale: np.ndarray
-    dense_weights: np.ndarray  # (3, len(DENSE))
+    # (3, 2 * len(DENSE)): weights of the standardised dense features, then of the same
+    # features again on French pairs only (a French pair's evidence is worded differently).
+    dense_weights: np.ndarray
     hashed_weights: np.ndarray  # (3, hash_size)
     bias: np.ndarray  # (3,)
     temperature: float = 1.0
@@ -399,7 +438,7 @@ class PairModel:
         if meta.get("words_digest") != pair_words.digest:
             problems.append(f"fitted with word lists {meta.get('words_digest')!r}, "
                             f"{words} is {pair_words.digest!r}: refit")
-        shapes = {"mean": (len(DENSE),), "scale": (len(DENSE),), "dense_weights": (3, len(DENSE)),
+        shapes = {"mean": (len(DENSE),), "scale": (len(DENSE),), "dense_weights": (3, 2 * len(DENSE)),
                   "hashed_weights": (3, meta.get("hash_size", -1)), "bias": (3,)}
         for key, shape in shapes.items():
             if key not in arrays or arrays[key].shape != shape:
@@ -431,9 +470,12 @@ class PairModel:
         """The named sparse features (hashed into the model's `hash_size` slots when scored)."""
         return self.featurizer.both(claim, evidence)[1]
 
-    def logits(self, dense: dict[str, float], sparse: dict[str, float]) -> np.ndarray:
+    def dense_vector(self, dense: dict[str, float]) -> np.ndarray:
         x = (np.array([dense[n] for n in DENSE]) - self.mean) / self.scale
-        z = self.dense_weights @ x + self.bias
+        return np.concatenate([x, x * dense["lang_fr"]])
+
+    def logits(self, dense: dict[str, float], sparse: dict[str, float]) -> np.ndarray:
+        z = self.dense_weights @ self.dense_vector(dense) + self.bias
         if sparse:
             index = np.fromiter((hash_index(n, self.hash_size) for n in sparse), dtype=np.int64)
             values = np.fromiter(sparse.values(), dtype=float)
@@ -451,9 +493,10 @@ class PairModel:
         dense, sparse = self.featurizer.both(claim, evidence)
         k = int(np.argmax(self.logits(dense, sparse)))
         others = [i for i in range(3) if i != k]
-        x = (np.array([dense[n] for n in DENSE]) - self.mean) / self.scale
+        x = self.dense_vector(dense)
         margin = self.dense_weights[k] - self.dense_weights[others].mean(axis=0)
-        items = [(n, float(margin[i] * x[i])) for i, n in enumerate(DENSE) if dense[n]]
+        names = DENSE + tuple("fr*" + n for n in DENSE)
+        items = [(n, float(margin[i] * x[i])) for i, n in enumerate(names) if x[i] and dense[n.removeprefix("fr*")]]
         for n, v in sparse.items():
             h = hash_index(n, self.hash_size)
             w = self.hashed_weights[k, h] - self.hashed_weights[others, h].mean()
