@@ -50,13 +50,15 @@ def _pick(key: str, n: int) -> int:
 
 
 def _lower_first(text: str) -> str:
-    if text[:2] == "I " or text[:2] == "I'" or (len(text) > 1 and text[1:2].isupper()):
-        return text  # "I", acronyms
+    first = text.split(" ", 1)[0]
+    if first in ("I", "I'm") or any(c.isupper() for c in first[1:]):
+        return text  # "I", acronyms, "OpenAI"-like names
     return text[:1].lower() + text[1:]
 
 
 def _clause(text: str) -> str:
-    return _lower_first(text.strip().rstrip(".!?;:").strip())
+    # An opening quote mark without its closing one reads as an error once reported.
+    return _lower_first(text.strip().lstrip("«“\"'‘ ").rstrip(".!?;:").strip())
 
 
 def _sub_word(text: str, old: str, new: str) -> str | None:
@@ -350,7 +352,9 @@ def generate(folders: list[Path], segmenter: Segmenter | None = None) -> list[di
             rows.append({"id": f"gen-{hashlib.sha1(key.encode()).hexdigest()[:10]}-{n}", "claim": claim,
                          "label": label, "kind": kind, "text_only": text_only, **base})
         if s.date:
-            when = {"en": "On {date}, {claim}", "fr": "Le {date}, {claim}"}[s.lang]
+            day = s.date.precision in ("day", "time")
+            when = {"en": "On {date}, {claim}" if day else "In {date}, {claim}",
+                    "fr": "Le {date}, {claim}" if day else "En {date}, {claim}"}[s.lang]
             reported = {"en": "{author} wrote that {clause}", "fr": "{author} a écrit que {clause}"}[s.lang]
             claim = reported.format(author=author, clause=_clause(s.text))
             rows.append({"id": f"gen-{hashlib.sha1(key.encode()).hexdigest()[:10]}-date", "kind": "date_swap",
