@@ -170,9 +170,13 @@ def load_scifact(bench: Path = BENCH) -> list[dict]:
 
 
 def load_generated(path: Path) -> list[dict]:
-    """Pairs written by bench.generate_pairs; their group is the source sentence."""
+    """Pairs written by bench.generate_pairs; their group is the source sentence. Pairs whose
+    label shows only in the metadata (a swapped author or date) are left out: the texts alone
+    cannot tell them apart."""
     out = []
     for r in _read(path):
+        if not r.get("text_only", True):
+            continue
         group = "generated:" + r.get("group", r["evidence"])
         out.append({k: r[k] for k in ("id", "claim", "evidence", "label", "lang")}
                    | {"source": "generated", "group": group, "split": split_of(group)})

@@ -45,7 +45,7 @@ DEFAULT_WORDS = "pair_words.yaml"
 DENSE = (
     "claim_coverage", "evidence_coverage", "bigram_coverage", "longest_run", "exact_copy",
     "claim_only", "evidence_only", "claim_length", "evidence_length", "length_ratio",
-    "capital_missing", "capital_extra",
+    "capital_missing", "capital_extra", "sentence_coverage", "sentence_negation_mismatch",
     "swaps", "swap_capital", "swap_number", "swap_opposite",
     "negation_claim", "negation_evidence", "negation_mismatch",
     "hedge_claim", "hedge_evidence", "hedge_mismatch",
@@ -123,12 +123,19 @@ class _Side:
     capital: tuple[bool, ...]
     numeric: tuple[bool, ...]
     starts: tuple[int, ...]
+    sentence: tuple[int, ...]  # the sentence each word is in, counted from 0
     all_keys: frozenset[str]
     analysis: Analysis
 
     @classmethod
     def of(cls, analysis: Analysis) -> _Side:
-        words = [t for t in analysis.tokens if not t.punct]
+        words, sentence, number = [], [], 0
+        for t in analysis.tokens:
+            if t.punct:
+                number += t.text in (".", "!", "?", ";")
+                continue
+            words.append(t)
+            sentence.append(number)
         texts = tuple(fold(t.text) for t in words)
         keys = tuple(t.keys for t in words)
         capital = []
@@ -138,8 +145,8 @@ class _Side:
             capital.append(t.text[:1].isupper() and not after_stop and t.content)
         return cls(texts, keys, tuple(t.content for t in words), tuple(capital),
                    tuple(any(c.isdigit() for c in t.text) for t in words),
-                   tuple(t.start for t in words), frozenset().union(*keys) if keys else frozenset(),
-                   analysis)
+                   tuple(t.start for t in words), tuple(sentence),
+                   frozenset().union(*keys) if keys else frozenset(), analysis)
 
     def hits(self, words: PairWords, name: str) -> list[int]:
         """Positions of the words of list `name`."""
@@ -211,6 +218,16 @@ class PairFeaturizer:
         dense["capital_missing"] = float(sum(c.capital[i] for i in c_only))
         dense["capital_extra"] = float(sum(e.capital[i] for i in e_only_set))
         dense["lang_fr"] = float(claim.lang == "fr")
+        # A long passage: what counts is its sentence closest to the claim, not the whole.
+        by_sentence: dict[int, set[str]] = {}
+        for j in e_content:
+            by_sentence.setdefault(e.sentence[j], set()).update(e.keys[j])
+        best, best_cover = None, 0.0
+        for number, keys in by_sentence.items():
+            cover = sum(1 for i in c_content if not c.keys[i].isdisjoint(keys)) / len(c_content) if c_content else 0.0
+            if cover > best_cover:
+                best, best_cover = number, cover
+        dense["sentence_coverage"] = best_cover
 
         for i in c_only:
             sparse["co:" + c.texts[i]] = 1.0
@@ -251,6 +268,9 @@ class PairFeaturizer:
             dense[f"{key}_claim"] = float(len(ch))
             dense[f"{key}_evidence"] = float(len(eh))
             dense[f"{key}_mismatch"] = float(bool(ch) != bool(eh))
+            if name == "negations" and best is not None:
+                in_best = any(e.sentence[h] == best for h in eh)
+                dense["sentence_negation_mismatch"] = float(bool(ch) != in_best)
             if name == "negations":
                 for side, s, hits in (("c", c, ch), ("e", e, eh)):
                     other = e if side == "c" else c
@@ -278,12 +298,13 @@ class PairFeaturizer:
         sparse[f"bin:ecov{_bin(dense['evidence_coverage'], COVERAGE_EDGES)}"] = 1.0
         sparse[f"bin:big{_bin(dense['bigram_coverage'], COVERAGE_EDGES)}"] = 1.0
         sparse[f"bin:run{_bin(dense['longest_run'], COVERAGE_EDGES)}"] = 1.0
+        sparse[f"bin:sent{_bin(dense['sentence_coverage'], COVERAGE_EDGES)}"] = 1.0
         sparse[f"bin:len{_bin(dense['length_ratio'], (-0.5, 0.0, 0.5, 1.0, 2.0))}"] = 1.0
         for name in ("negation_mismatch", "hedge_mismatch", "opposite", "direction_conflict",
                      "quantifier_conflict", "number_mismatch", "number_missing", "number_match",
                      "number_satisfied", "number_violated", "date_satisfied", "date_violated",
                      "date_mismatch", "date_match", "date_missing", "swaps", "swap_capital",
-                     "swap_number", "capital_missing", "lang_fr"):
+                     "swap_number", "capital_missing", "sentence_negation_mismatch", "lang_fr"):
             if dense[name]:
                 level = min(2, int(dense[name]))
                 sparse[f"x:{name}{level}|cov{cov}"] = 1.0
@@ -408,6 +429,10 @@ class PairModel:
     bias: np.ndarray  # (3,)
     temperature: float = 1.0
     meta: dict = field(default_factory=dict)
+    # Optional boosted trees over the raw dense features, added to the linear logits with
+    # weight `tree_weight` (see TREE_ARRAYS); None: linear only.
+    trees: dict[str, np.ndarray] | None = None
+    tree_weight: float = 0.0
 
     @property
     def hash_size(self) -> int:
@@ -443,22 +468,34 @@ class PairModel:
         for key, shape in shapes.items():
             if key not in arrays or arrays[key].shape != shape:
                 problems.append(f"array {key!r} missing or not of shape {shape}")
+        trees = None
+        if meta.get("tree_weight"):
+            trees = {k: arrays.get("tree_" + k) for k in TREE_ARRAYS}
+            missing = [k for k, v in trees.items() if v is None]
+            if missing:
+                problems.append(f"tree arrays missing: {', '.join(missing)}")
+            elif (trees["feature"].max(initial=0) >= len(DENSE) or trees["baseline"].shape != (3,)
+                  or trees["klass"].shape[0] != trees["feature"].shape[0]):
+                problems.append("tree arrays inconsistent with the dense features")
         if problems:
             raise InputError("pair model weights do not match this code: " + "; ".join(problems),
                              path=str(name))
         return cls(PairFeaturizer(pair_words), arrays["mean"].astype(float), arrays["scale"].astype(float),
                    arrays["dense_weights"].astype(float), arrays["hashed_weights"].astype(np.float32),
-                   arrays["bias"].astype(float), float(meta.get("temperature", 1.0)), meta)
+                   arrays["bias"].astype(float), float(meta.get("temperature", 1.0)), meta,
+                   trees, float(meta.get("tree_weight") or 0.0))
 
     def save(self, path: str | Path) -> None:
         meta = dict(self.meta) | {"format": FORMAT, "version": VERSION, "dense": list(DENSE),
                                   "classes": list(CLASSES), "hash_size": self.hash_size,
                                   "words_digest": self.featurizer.words.digest,
-                                  "temperature": self.temperature}
+                                  "temperature": self.temperature,
+                                  "tree_weight": self.tree_weight if self.trees else 0.0}
+        trees = {"tree_" + k: v for k, v in (self.trees or {}).items()}
         with open(path, "wb") as handle:
             np.savez_compressed(handle, meta=np.array(json.dumps(meta)), mean=self.mean, scale=self.scale,
                                 dense_weights=self.dense_weights,
-                                hashed_weights=self.hashed_weights.astype(np.float16), bias=self.bias)
+                                hashed_weights=self.hashed_weights.astype(np.float16), bias=self.bias, **trees)
 
     # --- scoring ------------------------------------------------------------------------------
 
@@ -476,6 +513,8 @@ class PairModel:
 
     def logits(self, dense: dict[str, float], sparse: dict[str, float]) -> np.ndarray:
         z = self.dense_weights @ self.dense_vector(dense) + self.bias
+        if self.trees is not None and self.tree_weight:
+            z = z + self.tree_weight * tree_scores(self.trees, np.array([dense[n] for n in DENSE]))
         if sparse:
             index = np.fromiter((hash_index(n, self.hash_size) for n in sparse), dtype=np.int64)
             values = np.fromiter(sparse.values(), dtype=float)
@@ -502,6 +541,27 @@ class PairModel:
             w = self.hashed_weights[k, h] - self.hashed_weights[others, h].mean()
             items.append((n, float(w * v)))
         return sorted(items, key=lambda t: -abs(t[1]))[:top]
+
+
+# Boosted trees as padded arrays, one row per tree (n trees, m nodes): the split feature and
+# threshold of each node (x <= threshold goes left), its children, whether it is a leaf and its
+# value; the class each tree scores; and the per-class starting score.
+TREE_ARRAYS = ("feature", "threshold", "left", "right", "leaf", "value", "klass", "baseline")
+
+
+def tree_scores(trees: dict[str, np.ndarray], x: np.ndarray) -> np.ndarray:
+    """Per-class raw scores of the trees for one dense vector: all trees walked at once."""
+    rows = np.arange(trees["feature"].shape[0])
+    node = np.zeros(len(rows), dtype=np.int64)
+    for _ in range(trees["feature"].shape[1]):
+        leaf = trees["leaf"][rows, node]
+        if leaf.all():
+            break
+        go_left = x[trees["feature"][rows, node]] <= trees["threshold"][rows, node]
+        node = np.where(leaf, node, np.where(go_left, trees["left"][rows, node], trees["right"][rows, node]))
+    scores = trees["baseline"].astype(float).copy()
+    np.add.at(scores, trees["klass"], trees["value"][rows, node])
+    return scores
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
