@@ -49,16 +49,20 @@ def _pick(key: str, n: int) -> int:
     return int(hashlib.sha256(key.encode()).hexdigest(), 16) % n
 
 
-def _lower_first(text: str) -> str:
-    first = text.split(" ", 1)[0]
-    if first in ("I", "I'm") or any(c.isupper() for c in first[1:]):
-        return text  # "I", acronyms, "OpenAI"-like names
+MONTHS = frozenset(m for lang in ("en", "fr") for m in WORDS[lang]["months"])
+
+
+def _lower_first(text: str, keep: frozenset[str] = frozenset()) -> str:
+    """`text` as the rest of a sentence; names (`keep`, months, "I", acronyms) keep their case."""
+    first = re.split(r"[\s,:;]", text, maxsplit=1)[0]
+    if first in ("I", "I'm") or first in keep or first in MONTHS or any(c.isupper() for c in first[1:]):
+        return text
     return text[:1].lower() + text[1:]
 
 
-def _clause(text: str) -> str:
+def _clause(text: str, keep: frozenset[str] = frozenset()) -> str:
     # An opening quote mark without its closing one reads as an error once reported.
-    return _lower_first(text.strip().lstrip("«“\"'‘ ").rstrip(".!?;:").strip())
+    return _lower_first(text.strip().lstrip("«“\"'‘ ").rstrip(".!?;:").strip(), keep)
 
 
 def _sub_word(text: str, old: str, new: str) -> str | None:
@@ -282,14 +286,15 @@ def variants(sentence: str, lang: str, author: str, names: list[str], key: str) 
     restate = en_restate if lang == "en" else fr_restate
     negate = en_negate if lang == "en" else fr_negate
     first = restate(sentence, author)
-    clause = _clause(sentence)
+    keep = frozenset(w for n in names for w in n.split())
+    clause = _clause(sentence, keep)
 
     def frame(text: str) -> str:
         """A supported claim made of `text` (already rewritten): restated or reported."""
         again = restate(text, author)
         if again:
             return again["restated"]
-        return t["said"].format(author=author, clause=_clause(text))
+        return t["said"].format(author=author, clause=_clause(text, keep))
 
     if first:
         out.append(("restated", first["restated"], "supports", True))
@@ -356,7 +361,10 @@ def generate(folders: list[Path], segmenter: Segmenter | None = None) -> list[di
             when = {"en": "On {date}, {claim}" if day else "In {date}, {claim}",
                     "fr": "Le {date}, {claim}" if day else "En {date}, {claim}"}[s.lang]
             reported = {"en": "{author} wrote that {clause}", "fr": "{author} a écrit que {clause}"}[s.lang]
-            claim = reported.format(author=author, clause=_clause(s.text))
+            keep = frozenset(w for n in names for w in n.split())
+            first = (en_restate if s.lang == "en" else fr_restate)(s.text.strip(), author)
+            claim = (_lower_first(first["restated"], keep) if first
+                     else reported.format(author=author, clause=_clause(s.text, keep)))
             rows.append({"id": f"gen-{hashlib.sha1(key.encode()).hexdigest()[:10]}-date", "kind": "date_swap",
                          "claim": when.format(date=_shift_date(s.date.iso, key), claim=claim), "label": "refutes",
                          "text_only": False, **base})
@@ -364,7 +372,8 @@ def generate(folders: list[Path], segmenter: Segmenter | None = None) -> list[di
         others = [i for i, (d, _, _) in enumerate(sentences) if d.id != document.id and sentences[i][1].lang == s.lang]
         if others:
             o_doc, o_s, o_author = sentences[others[_pick(key + "other", len(others))]]
-            claim = WORDS[s.lang]["said"].format(author=o_author, clause=_clause(o_s.text))
+            claim = WORDS[s.lang]["said"].format(author=o_author, clause=_clause(o_s.text, frozenset(
+                w for n in names for w in n.split())))
             rows.append({"id": f"gen-{hashlib.sha1(key.encode()).hexdigest()[:10]}-unrelated", "kind": "unrelated",
                          "claim": claim, "label": "neutral", "text_only": True, **base})
     return rows
