@@ -59,11 +59,6 @@ DENSE = (
 )
 # A number's bound: what the comparator before it says of the true value.
 BOUNDS = ("above", "at_least", "below", "at_most", "about")
-# Neighbouring words either side that place a number or a swapped word in its sentence.
-WINDOW = 3
-# Evidence-only words kept as sparse features: those this close to a word the claim shares
-# (a long passage's other words say nothing about the claim).
-NEAR = 2
 
 
 @dataclass(frozen=True)
@@ -170,12 +165,12 @@ class _Side:
                 return bound
         return None
 
-    def context(self, start: int, end: int) -> frozenset[str]:
-        """Content words within WINDOW words of the characters [start, end)."""
+    def context(self, start: int, end: int, window: int) -> frozenset[str]:
+        """Content words within `window` words of the characters [start, end)."""
         inside = [i for i, s in enumerate(self.starts) if start <= s < end]
         if not inside:
             return frozenset()
-        lo, hi = max(0, inside[0] - WINDOW), min(len(self.texts), inside[-1] + WINDOW + 1)
+        lo, hi = max(0, inside[0] - window), min(len(self.texts), inside[-1] + window + 1)
         # The counted noun inside the span ("24 million sales") places the number best of all.
         return frozenset(self.texts[i] for i in range(lo, hi) if self.content[i] and not self.numeric[i])
 
@@ -184,14 +179,24 @@ def _bin(value: float, edges: Sequence[float]) -> int:
     return sum(value > e for e in edges)
 
 
-COVERAGE_EDGES = (0.2, 0.4, 0.6, 0.8, 0.95)
-
-
 @dataclass(frozen=True)
 class PairFeaturizer:
-    """Turns a pair of analyses into named dense features and named sparse features."""
+    """Turns a pair of analyses into named dense features and named sparse features.
+
+    Its settings are saved with the weights (a model is only valid with the features it was
+    fitted on)."""
 
     words: PairWords
+    # Neighbouring words either side that place a number in its sentence.
+    window: int = 3
+    # Evidence-only words kept as sparse features: those this close to a word the claim shares
+    # (a long passage's other words say nothing about the claim).
+    near: int = 2
+    # Bins of the coverage features for the crossed sparse features.
+    coverage_edges: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8, 0.95)
+
+    def settings(self) -> dict:
+        return {"window": self.window, "near": self.near, "coverage_edges": list(self.coverage_edges)}
 
     def both(self, claim: Analysis, evidence: Analysis) -> tuple[dict[str, float], dict[str, float]]:
         c, e = _Side.of(claim), _Side.of(evidence)
@@ -233,7 +238,7 @@ class PairFeaturizer:
             sparse["co:" + c.texts[i]] = 1.0
             if i > 0:
                 sparse[f"cob:{c.texts[i - 1]}_{c.texts[i]}"] = 1.0
-        near = {j for i in e_shared for j in range(i - NEAR, i + NEAR + 1)}
+        near = {j for i in e_shared for j in range(i - self.near, i + self.near + 1)}
         for j in sorted(e_only_set & near):
             sparse["eo:" + e.texts[j]] = 1.0
 
@@ -293,12 +298,12 @@ class PairFeaturizer:
 
         # Binned copies crossed with the signs of disagreement: a linear model cannot otherwise
         # learn that a negation matters on a sentence about the claim and not on another.
-        cov = _bin(dense["claim_coverage"], COVERAGE_EDGES)
+        cov = _bin(dense["claim_coverage"], self.coverage_edges)
         sparse[f"bin:cov{cov}"] = 1.0
-        sparse[f"bin:ecov{_bin(dense['evidence_coverage'], COVERAGE_EDGES)}"] = 1.0
-        sparse[f"bin:big{_bin(dense['bigram_coverage'], COVERAGE_EDGES)}"] = 1.0
-        sparse[f"bin:run{_bin(dense['longest_run'], COVERAGE_EDGES)}"] = 1.0
-        sparse[f"bin:sent{_bin(dense['sentence_coverage'], COVERAGE_EDGES)}"] = 1.0
+        sparse[f"bin:ecov{_bin(dense['evidence_coverage'], self.coverage_edges)}"] = 1.0
+        sparse[f"bin:big{_bin(dense['bigram_coverage'], self.coverage_edges)}"] = 1.0
+        sparse[f"bin:run{_bin(dense['longest_run'], self.coverage_edges)}"] = 1.0
+        sparse[f"bin:sent{_bin(dense['sentence_coverage'], self.coverage_edges)}"] = 1.0
         sparse[f"bin:len{_bin(dense['length_ratio'], (-0.5, 0.0, 0.5, 1.0, 2.0))}"] = 1.0
         for name in ("negation_mismatch", "hedge_mismatch", "opposite", "direction_conflict",
                      "quantifier_conflict", "number_mismatch", "number_missing", "number_match",
@@ -317,12 +322,12 @@ class PairFeaturizer:
         dense["number_claim"] = float(len(cq))
         used = set()
         for q in cq:
-            q_context = c.context(q.start, q.end)
+            q_context = c.context(q.start, q.end, self.window)
             # The evidence number about the same thing: same unit or counted noun, the same
             # neighbouring words, and (between equals) the one that agrees.
             best, best_score = None, 0
             for k, r in enumerate(eq):
-                score = 2 * q.comparable(r) + len(q_context & e.context(r.start, r.end))
+                score = 2 * q.comparable(r) + len(q_context & e.context(r.start, r.end, self.window))
                 if score == 0 and not (q.unit or r.unit) and len(cq) == len(eq) == 1:
                     score = 0.5  # one bare number each side: most likely the same slot
                 score += 0.5 * q.agrees(r)
@@ -369,8 +374,8 @@ class PairFeaturizer:
             if not ed:
                 dense["date_missing"] += 1
                 continue
-            context = c.context(d.start, d.end)
-            best = max(ed, key=lambda x: (len(context & e.context(x.start, x.end)), x.date.precision == d.date.precision))
+            context = c.context(d.start, d.end, self.window)
+            best = max(ed, key=lambda x: (len(context & e.context(x.start, x.end, self.window)), x.date.precision == d.date.precision))
             dense["date_mismatch"] += 1
             if best.date.after(d.date):
                 dense["date_later"] += 1
@@ -480,7 +485,10 @@ class PairModel:
         if problems:
             raise InputError("pair model weights do not match this code: " + "; ".join(problems),
                              path=str(name))
-        return cls(PairFeaturizer(pair_words), arrays["mean"].astype(float), arrays["scale"].astype(float),
+        settings = meta.get("featurizer") or {}
+        featurizer = PairFeaturizer(pair_words, int(settings.get("window", 3)), int(settings.get("near", 2)),
+                                    tuple(settings.get("coverage_edges", (0.2, 0.4, 0.6, 0.8, 0.95))))
+        return cls(featurizer, arrays["mean"].astype(float), arrays["scale"].astype(float),
                    arrays["dense_weights"].astype(float), arrays["hashed_weights"].astype(np.float32),
                    arrays["bias"].astype(float), float(meta.get("temperature", 1.0)), meta,
                    trees, float(meta.get("tree_weight") or 0.0))
@@ -489,6 +497,7 @@ class PairModel:
         meta = dict(self.meta) | {"format": FORMAT, "version": VERSION, "dense": list(DENSE),
                                   "classes": list(CLASSES), "hash_size": self.hash_size,
                                   "words_digest": self.featurizer.words.digest,
+                                  "featurizer": self.featurizer.settings(),
                                   "temperature": self.temperature,
                                   "tree_weight": self.tree_weight if self.trees else 0.0}
         trees = {"tree_" + k: v for k, v in (self.trees or {}).items()}
