@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import dataclasses
 import hashlib
 import json
 import os
@@ -75,19 +76,25 @@ def featurize(rows: list[dict], featurizer: PairFeaturizer, tag: str):
     path = CACHE / f"pair_features_{tag}_{digest}.npz"
     if path.exists():
         data = np.load(path)
-        return data["dense"], sp.csr_matrix((data["vals"], (data["rows"], data["cols"])),
-                                            shape=(len(rows), HASH_SIZE))
+        return data["dense"], data["rows"], data["cols"], data["vals"], data["lexical"]
     t = time.time()
     found = analyses(rows, Segmenter(Settings(trained=False)))
     log(f"  analysed {len(found)} texts in {time.time() - t:.0f}s")
     t = time.time()
-    dense, r_, c_, v_ = featurize_many(featurizer, ((found[(r["lang"], r["claim"])], found[(r["lang"], r["evidence"])])
+    dense, r_, c_, v_, lex = featurize_many(featurizer, ((found[(r["lang"], r["claim"])], found[(r["lang"], r["evidence"])])
                                                     for r in rows), HASH_SIZE)
     log(f"  featurised {len(rows)} pairs in {time.time() - t:.0f}s")
     CACHE.mkdir(exist_ok=True)
-    np.savez_compressed(path, dense=dense, rows=np.array(r_), cols=np.array(c_), vals=np.array(v_))
-    hashed = sp.csr_matrix((np.array(v_, dtype=float), (np.array(r_), np.array(c_))), shape=(len(rows), HASH_SIZE))
-    return dense, hashed
+    parts = {"rows": np.array(r_, dtype=np.int64), "cols": np.array(c_, dtype=np.int64),
+             "vals": np.array(v_, dtype=float), "lexical": np.array(lex, dtype=bool)}
+    np.savez_compressed(path, dense=dense, **parts)
+    return dense, parts["rows"], parts["cols"], parts["vals"], parts["lexical"]
+
+
+def hashed_matrix(n: int, rows, cols, vals, keep=None) -> sp.csr_matrix:
+    if keep is not None:
+        rows, cols, vals = rows[keep], cols[keep], vals[keep]
+    return sp.csr_matrix((vals, (rows, cols)), shape=(n, HASH_SIZE))
 
 
 def expand(rows: list[dict], weights: dict[str, float]):
@@ -227,7 +234,11 @@ def main(argv=None) -> None:
     log(f"{len(rows)} pairs; train = {sum(r['split'] == 'train' for r in rows)}, "
         f"dev = {sum(r['split'] == 'dev' for r in rows)} (15 % of claim-evidence groups by hash)")
     featurizer = PairFeaturizer(PairWords.load())
-    dense, hashed = featurize(rows, featurizer, "all")
+    dense, h_rows, h_cols, h_vals, h_lexical = featurize(rows, featurizer, "all")
+    hashed = hashed_matrix(len(rows), h_rows, h_cols, h_vals)
+    is_fr = np.array([r["lang"] == "fr" for r in rows])
+    # The same without word features on French pairs (what PairFeaturizer(lexical_languages=("en",)) gives).
+    hashed_en_lex = hashed_matrix(len(rows), h_rows, h_cols, h_vals, ~(h_lexical & is_fr[h_rows]))
     train = np.array([i for i, r in enumerate(rows) if r["split"] == "train"])
     dev = np.array([i for i, r in enumerate(rows) if r["split"] == "dev"])
     mean = dense[train].mean(0)
@@ -246,15 +257,16 @@ def main(argv=None) -> None:
 
     candidates = []
     powers = (0.5,) if args.quick else (0.3, 0.6)
-    cs = (1.0,) if args.quick else (0.5, 2.0)
+    cs = (1.0,) if args.quick else (0.3,)
     x_both = sp.hstack([sp.csr_matrix(z), hashed]).tocsr()
     x_fr = sp.hstack([sp.csr_matrix(z2), hashed]).tocsr()
+    x_fr_en_lex = sp.hstack([sp.csr_matrix(z2), hashed_en_lex]).tocsr()
     for power in powers:
         weights = source_weights([rows[i] for i in train], power)
         index, y, w = expand([rows[i] for i in train], weights)
         index = train[index]
         for kind in (("lr-dense", "lr-dense+hashed", "lr-dense+fr+hashed", "hgb-dense") if args.quick
-                     else ("lr-dense", "lr-dense+fr+hashed", "hgb-dense")):
+                     else ("lr-dense", "lr-dense+fr+hashed", "lr-dense+fr+hashed-en-words", "hgb-dense")):
             for c in (cs if "hashed" in kind else (1.0,)):
                 t = time.time()
                 if kind == "lr-dense":
@@ -266,6 +278,9 @@ def main(argv=None) -> None:
                 elif kind == "lr-dense+fr+hashed":
                     m = LogisticRegression(C=c, max_iter=300, tol=1e-3).fit(x_fr[index], y, sample_weight=w)
                     logits = m.decision_function(x_fr)
+                elif kind == "lr-dense+fr+hashed-en-words":
+                    m = LogisticRegression(C=c, max_iter=300, tol=1e-3).fit(x_fr_en_lex[index], y, sample_weight=w)
+                    logits = m.decision_function(x_fr_en_lex)
                 else:
                     m = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.1, max_leaf_nodes=31,
                                                        early_stopping=False, random_state=0)
@@ -325,7 +340,9 @@ def main(argv=None) -> None:
 
     n_dense = len(DENSE)
     coef = model.coef_
-    n_fr = n_dense if kind == "lr-dense+fr+hashed" else 0
+    n_fr = n_dense if kind.startswith("lr-dense+fr+hashed") else 0
+    if kind == "lr-dense+fr+hashed-en-words":
+        featurizer = dataclasses.replace(featurizer, lexical_languages=("en",))
     dense_w = np.hstack([coef[:, :n_dense], coef[:, n_dense:n_dense + n_fr] if n_fr else np.zeros((3, n_dense))])
     hashed_w = coef[:, n_dense + n_fr:] if coef.shape[1] > n_dense + n_fr else np.zeros((3, HASH_SIZE))
     counts = collections.Counter((r["source"], r["split"]) for r in rows)

@@ -194,9 +194,13 @@ class PairFeaturizer:
     near: int = 2
     # Bins of the coverage features for the crossed sparse features.
     coverage_edges: tuple[float, ...] = (0.2, 0.4, 0.6, 0.8, 0.95)
+    # Languages whose pairs get word-identity sparse features (LEXICAL); None: all. A language
+    # with few training pairs gets its words memorised rather than learned: leave it out.
+    lexical_languages: tuple[str, ...] | None = None
 
     def settings(self) -> dict:
-        return {"window": self.window, "near": self.near, "coverage_edges": list(self.coverage_edges)}
+        return {"window": self.window, "near": self.near, "coverage_edges": list(self.coverage_edges),
+                "lexical_languages": list(self.lexical_languages) if self.lexical_languages is not None else None}
 
     def both(self, claim: Analysis, evidence: Analysis) -> tuple[dict[str, float], dict[str, float]]:
         c, e = _Side.of(claim), _Side.of(evidence)
@@ -234,6 +238,14 @@ class PairFeaturizer:
                 best, best_cover = number, cover
         dense["sentence_coverage"] = best_cover
 
+        lexical = self.lexical_languages is None or claim.lang in self.lexical_languages
+        self._words(c, e, c_only, e_only_set, e_shared, dense, sparse)
+        if not lexical:
+            sparse = {n: v for n, v in sparse.items() if n.split(":", 1)[0] not in LEXICAL}
+        return self._rest(claim, c, e, dense, sparse, lexical, best)
+
+    def _words(self, c, e, c_only, e_only_set, e_shared, dense, sparse) -> None:
+        """Words on one side only, and words swapped at the same place."""
         for i in c_only:
             sparse["co:" + c.texts[i]] = 1.0
             if i > 0:
@@ -267,6 +279,9 @@ class PairFeaturizer:
                     dense["swap_opposite"] += 1.0
         dense["swaps"] = float(swaps)
 
+    def _rest(self, claim, c, e, dense, sparse, lexical, best) -> tuple[dict[str, float], dict[str, float]]:
+        """Function words, numbers and dates, and the crossed bins."""
+
         # Lists of function words: what matters is one side having them and the other not.
         for name, key in (("negations", "negation"), ("hedges", "hedge")):
             ch, eh = c.hits(self.words, name), e.hits(self.words, name)
@@ -282,7 +297,8 @@ class PairFeaturizer:
                     for h in hits:
                         for k in range(h + 1, min(len(s.texts), h + 4)):
                             if s.content[k] and not s.keys[k].isdisjoint(other.all_keys):
-                                sparse[f"neg{side}:{s.texts[k]}"] = 1.0
+                                if lexical:
+                                    sparse[f"neg{side}:{s.texts[k]}"] = 1.0
                                 break
         c_more, c_less = bool(c.hits(self.words, "more")), bool(c.hits(self.words, "less"))
         e_more, e_less = bool(e.hits(self.words, "more")), bool(e.hits(self.words, "less"))
@@ -415,6 +431,10 @@ def _opposite_count(words: PairWords, c: _Side, e: _Side) -> int:
                and (pair, 1 - side) not in cs)
 
 
+# Sparse features that name words (the rest name feature levels and bins).
+LEXICAL = frozenset({"co", "cob", "eo", "sw", "negc", "nege"})
+
+
 def hash_index(name: str, size: int) -> int:
     # crc32, not hash(): Python salts str hashes per process, and the weights outlive it.
     return zlib.crc32(name.encode("utf-8")) % size
@@ -486,8 +506,10 @@ class PairModel:
             raise InputError("pair model weights do not match this code: " + "; ".join(problems),
                              path=str(name))
         settings = meta.get("featurizer") or {}
+        lexical = settings.get("lexical_languages")
         featurizer = PairFeaturizer(pair_words, int(settings.get("window", 3)), int(settings.get("near", 2)),
-                                    tuple(settings.get("coverage_edges", (0.2, 0.4, 0.6, 0.8, 0.95))))
+                                    tuple(settings.get("coverage_edges", (0.2, 0.4, 0.6, 0.8, 0.95))),
+                                    tuple(lexical) if lexical is not None else None)
         return cls(featurizer, arrays["mean"].astype(float), arrays["scale"].astype(float),
                    arrays["dense_weights"].astype(float), arrays["hashed_weights"].astype(np.float32),
                    arrays["bias"].astype(float), float(meta.get("temperature", 1.0)), meta,
@@ -580,9 +602,10 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 
 def featurize_many(featurizer: PairFeaturizer, pairs: Iterable[tuple[Analysis, Analysis]],
-                   hash_size: int) -> tuple[np.ndarray, list[int], list[int], list[float]]:
-    """Dense matrix and COO parts of the hashed matrix, for fitting (bench/train_pairs.py)."""
-    dense_rows, rows, cols, vals = [], [], [], []
+                   hash_size: int) -> tuple[np.ndarray, list[int], list[int], list[float], list[bool]]:
+    """Dense matrix and COO parts of the hashed matrix, for fitting (bench/train_pairs.py),
+    with whether each sparse entry is LEXICAL."""
+    dense_rows, rows, cols, vals, lexical = [], [], [], [], []
     for r, (claim, evidence) in enumerate(pairs):
         dense, sparse = featurizer.both(claim, evidence)
         dense_rows.append([dense[n] for n in DENSE])
@@ -590,4 +613,5 @@ def featurize_many(featurizer: PairFeaturizer, pairs: Iterable[tuple[Analysis, A
             rows.append(r)
             cols.append(hash_index(n, hash_size))
             vals.append(v)
-    return np.array(dense_rows, dtype=float).reshape(-1, len(DENSE)), rows, cols, vals
+            lexical.append(n.split(":", 1)[0] in LEXICAL)
+    return np.array(dense_rows, dtype=float).reshape(-1, len(DENSE)), rows, cols, vals, lexical
