@@ -1,0 +1,234 @@
+"""Claim-evidence pairs from the shared benchmarks, in one schema, with deterministic splits.
+
+Every row is `{id, claim, evidence, label, lang, source, group, split}`. `label` is one of
+`supports`, `refutes`, `neutral`, or `not_refutes` for the one source that only says a pair is
+not a contradiction (DACCORD `compatible`: the evidence may support the claim or be beside it,
+so calling it `neutral` would teach the model that agreeing French sentences are unrelated).
+Learners read `not_refutes` as "supports or neutral" (see `allowed`).
+
+Per-source label maps (source label -> label here), and why:
+- VitaminC real / synthetic: supports, refutes as is; not_enough_info -> neutral (the revision
+  neither says nor denies the claim).
+- Factcheck-Bench: completely support -> supports; partial -> supports (the evidence backs
+  part of the claim and denies none of it; the Factcheck-Bench paper's three-way setting merges
+  partial and complete support the same way); refute -> refutes; irrelevant
+  (not_enough_info) -> neutral.
+- DACCORD: refutes (contradiction) -> refutes; compatible -> not_refutes.
+- Climate-FEVER: pair labels SUPPORTS / REFUTES / NOT_ENOUGH_INFO -> supports / refutes /
+  neutral; only claims its split.json puts in `train` are ever read.
+- SciFact train: a rationale sentence takes its rationale's label (SUPPORT -> supports,
+  REFUTE -> refutes); other sentences of the claim's cited abstracts -> neutral (capped).
+- generated (bench.generate_pairs output, optional): labels as written.
+
+Splits: `dev` carve-outs are chosen by hashing a `group`, never a row, so a claim's contrastive
+variants (and the other claims written against the same evidence) never straddle train and dev.
+For the pair files the group is a connected component of the graph linking each claim text to
+each evidence text it was paired with.
+
+    python -m bench.pairs_data --stats
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import hashlib
+import json
+from pathlib import Path
+from typing import Iterable, Iterator
+
+BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
+LABELS = ("supports", "refutes", "neutral")
+# What each label allows the model to predict; only not_refutes allows more than one.
+ALLOWED = {"supports": ("supports",), "refutes": ("refutes",), "neutral": ("neutral",),
+           "not_refutes": ("supports", "neutral")}
+DEV_PERCENT = 15
+
+PAIR_FILES = {
+    "vitaminc_real": "vitaminc_real.jsonl",
+    "vitaminc_synthetic": "vitaminc_synthetic.jsonl",
+    "factcheck_bench": "factcheck_bench_train.jsonl",
+    "daccord": "daccord_train.jsonl",
+}
+LABEL_MAPS = {
+    "vitaminc_real": {"supports": "supports", "refutes": "refutes", "not_enough_info": "neutral"},
+    "vitaminc_synthetic": {"supports": "supports", "refutes": "refutes", "not_enough_info": "neutral"},
+    "factcheck_bench": {"supports": "supports", "partial": "supports", "refutes": "refutes",
+                        "not_enough_info": "neutral"},
+    "daccord": {"refutes": "refutes", "compatible": "not_refutes"},
+    "climate_fever": {"SUPPORTS": "supports", "REFUTES": "refutes", "NOT_ENOUGH_INFO": "neutral"},
+    "scifact": {"SUPPORT": "supports", "REFUTE": "refutes"},
+}
+# SciFact: neutral sentences per cited abstract and per claim (abstracts run to ~10 sentences;
+# all of them would drown the rationales).
+SCIFACT_NEUTRAL_PER_DOC = 2
+SCIFACT_NEUTRAL_PER_CLAIM = 3
+
+
+def split_of(group: str, percent: int = DEV_PERCENT) -> str:
+    return "dev" if int(hashlib.sha256(group.encode()).hexdigest(), 16) % 100 < percent else "train"
+
+
+def _read(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+class _Components:
+    """Union-find over strings: claims and evidence texts joined by the pairs that link them."""
+
+    def __init__(self):
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # The smaller string is the root, so a component's name does not depend on order.
+            lo, hi = sorted((ra, rb))
+            self.parent[hi] = lo
+
+
+def load_pair_file(source: str, bench: Path = BENCH) -> list[dict]:
+    rows = list(_read(bench / "pairs" / PAIR_FILES[source]))
+    components = _Components()
+    for r in rows:
+        components.union("c:" + r["claim"].strip(), "e:" + r["evidence"].strip())
+    label_map = LABEL_MAPS[source]
+    out = []
+    for r in rows:
+        group = source + ":" + components.find("c:" + r["claim"].strip())
+        out.append({"id": r["id"], "claim": r["claim"], "evidence": r["evidence"],
+                    "label": label_map[r["label"]], "lang": r.get("lang", "en"), "source": source,
+                    "group": group, "split": split_of(group)})
+    return out
+
+
+def load_climate_fever(bench: Path = BENCH) -> list[dict]:
+    """Pairs of the claims split.json puts in train only: the test claims are never opened
+    beyond their id."""
+    folder = bench / "climate-fever"
+    split = json.loads((folder / "split.json").read_text(encoding="utf-8"))
+    claims = {r["id"]: r["claim"] for r in _read(folder / "claims.jsonl") if split.get(r["id"]) == "train"}
+    out = []
+    for r in _read(folder / "evidence.jsonl"):
+        if r["claim_id"] not in claims:
+            continue
+        group = "climate_fever:" + r["claim_id"]
+        out.append({"id": f'{r["claim_id"]}|{r["evidence_id"]}', "claim": claims[r["claim_id"]],
+                    "evidence": r["text"], "label": LABEL_MAPS["climate_fever"][r["label"]],
+                    "lang": "en", "source": "climate_fever", "group": group, "split": split_of(group)})
+    return out
+
+
+def _rank(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def load_scifact(bench: Path = BENCH) -> list[dict]:
+    folder = bench / "scifact"
+    claims = list(_read(folder / "claims_train.jsonl"))
+    wanted = {int(d) for c in claims for d in list(c["evidence"]) + c.get("cited_doc_ids", [])}
+    abstracts = {r["doc_id"]: r["abstract"] for r in _read(folder / "corpus.jsonl") if r["doc_id"] in wanted}
+    out = []
+    for c in claims:
+        group = f'scifact:{c["id"]}'
+        base = {"claim": c["claim"], "lang": "en", "source": "scifact", "group": group,
+                "split": split_of(group)}
+        rationale: dict[int, set[int]] = collections.defaultdict(set)
+        for doc_id, sets in c["evidence"].items():
+            sentences = abstracts.get(int(doc_id))
+            if sentences is None:
+                continue
+            for s in sets:
+                for i in s["sentences"]:
+                    if i < len(sentences) and i not in rationale[int(doc_id)]:
+                        rationale[int(doc_id)].add(i)
+                        out.append({**base, "id": f'sf-{c["id"]}|{doc_id}:{i}', "evidence": sentences[i],
+                                    "label": LABEL_MAPS["scifact"][s["label"]]})
+        neutral = []
+        for doc_id in dict.fromkeys([int(d) for d in c["evidence"]] + list(c.get("cited_doc_ids", []))):
+            sentences = abstracts.get(doc_id) or []
+            others = [i for i in range(len(sentences)) if i not in rationale[doc_id]]
+            others.sort(key=lambda i: _rank(f'{c["id"]}|{doc_id}|{i}'))
+            neutral += [(doc_id, i) for i in others[:SCIFACT_NEUTRAL_PER_DOC]]
+        neutral.sort(key=lambda d: _rank(f'{c["id"]}|{d}'))
+        for doc_id, i in neutral[:SCIFACT_NEUTRAL_PER_CLAIM]:
+            out.append({**base, "id": f'sf-{c["id"]}|{doc_id}:{i}', "evidence": abstracts[doc_id][i],
+                        "label": "neutral"})
+    return out
+
+
+def load_generated(path: Path) -> list[dict]:
+    """Pairs written by bench.generate_pairs; their group is the source sentence. Pairs whose
+    label shows only in the metadata (a swapped author or date) are left out: the texts alone
+    cannot tell them apart."""
+    out = []
+    for r in _read(path):
+        if not r.get("text_only", True):
+            continue
+        group = "generated:" + r.get("group", r["evidence"])
+        out.append({k: r[k] for k in ("id", "claim", "evidence", "label", "lang")}
+                   | {"source": "generated", "group": group, "split": split_of(group)})
+    return out
+
+
+SOURCES = ("vitaminc_real", "vitaminc_synthetic", "factcheck_bench", "daccord", "climate_fever", "scifact")
+
+
+def load_all(sources: Iterable[str] = SOURCES, bench: Path = BENCH,
+             generated: Iterable[Path] = ()) -> list[dict]:
+    rows: list[dict] = []
+    for source in sources:
+        if source in PAIR_FILES:
+            rows += load_pair_file(source, bench)
+        elif source == "climate_fever":
+            rows += load_climate_fever(bench)
+        elif source == "scifact":
+            rows += load_scifact(bench)
+        else:
+            raise ValueError(f"unknown source {source!r}")
+    for path in generated:
+        rows += load_generated(Path(path))
+    return rows
+
+
+def stats(rows: list[dict]) -> str:
+    counts = collections.Counter((r["source"], r["split"], r["label"]) for r in rows)
+    groups = collections.Counter((r["source"], r["split"]) for r in {(r["source"], r["split"], r["group"]): r
+                                                                   for r in rows}.values())
+    labels = LABELS + ("not_refutes",)
+    lines = [f'{"source":<20}{"split":<7}{"groups":>7}' + "".join(f"{l:>13}" for l in labels) + f'{"total":>8}']
+    for source in dict.fromkeys(r["source"] for r in rows):
+        for split in ("train", "dev"):
+            n = [counts[(source, split, l)] for l in labels]
+            lines.append(f"{source:<20}{split:<7}{groups[(source, split)]:>7}" + "".join(f"{x:>13}" for x in n)
+                         + f"{sum(n):>8}")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--stats", action="store_true", help="print counts per source, split and label")
+    parser.add_argument("--bench", type=Path, default=BENCH)
+    parser.add_argument("--generated", type=Path, nargs="*", default=[])
+    args = parser.parse_args(argv)
+    rows = load_all(bench=args.bench, generated=args.generated)
+    if args.stats:
+        print(f"dev = {DEV_PERCENT}% of groups by sha256(group); train = the rest. "
+              "Climate-FEVER: its train split only (split.json); SciFact: train claims only.")
+        print(stats(rows))
+
+
+if __name__ == "__main__":
+    main()
