@@ -36,8 +36,8 @@ from pathlib import Path
 import yaml
 
 from factcheck import load_corpus
-from factcheck.config import Settings
-from factcheck.segment import Segmenter
+from factcheck.config import NlpSettings, Settings
+from factcheck.text.nlp import Segmenter
 
 WORDS = yaml.safe_load((Path(__file__).with_suffix(".yaml")).read_text(encoding="utf-8"))
 MIN_WORDS, MAX_WORDS = 5, 45
@@ -332,7 +332,7 @@ def _shift_date(iso: str, key: str) -> str:
 
 
 def generate(folders: list[Path], segmenter: Segmenter | None = None) -> list[dict]:
-    segmenter = segmenter or Segmenter(Settings(trained=False))
+    segmenter = segmenter or Segmenter(Settings(nlp=NlpSettings(trained=False)))
     documents = []
     for folder in folders:
         found, errors = load_corpus(Path(folder))

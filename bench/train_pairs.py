@@ -34,10 +34,10 @@ import numpy as np
 from scipy import sparse as sp
 
 from bench.pairs_data import ALLOWED, load_all
-from factcheck.config import Settings
-from factcheck.pairmodel import (CLASSES, DENSE, PairFeaturizer, PairModel, PairWords, _softmax,
+from factcheck.config import NlpSettings, Settings
+from factcheck.engine.stance.pairmodel import (CLASSES, DENSE, PairFeaturizer, PairModel, PairWords, _softmax,
                                  featurize_many, tree_scores)
-from factcheck.segment import Segmenter
+from factcheck.text.nlp import Segmenter
 
 CACHE = Path(__file__).resolve().parent / "data"
 HASH_SIZE = 2 ** 18
@@ -78,7 +78,7 @@ def featurize(rows: list[dict], featurizer: PairFeaturizer, tag: str):
         data = np.load(path)
         return data["dense"], data["rows"], data["cols"], data["vals"], data["lexical"]
     t = time.time()
-    found = analyses(rows, Segmenter(Settings(trained=False)))
+    found = analyses(rows, Segmenter(Settings(nlp=NlpSettings(trained=False))))
     log(f"  analysed {len(found)} texts in {time.time() - t:.0f}s")
     t = time.time()
     dense, r_, c_, v_, lex = featurize_many(featurizer, ((found[(r["lang"], r["claim"])], found[(r["lang"], r["evidence"])])
@@ -362,7 +362,7 @@ def main(argv=None) -> None:
     loaded = PairModel.load(args.out)
     # The shipped file (float16 weights) must score like the fitted model.
     check = dev[:200]
-    seg = Segmenter(Settings(trained=False))
+    seg = Segmenter(Settings(nlp=NlpSettings(trained=False)))
     agree = 0
     for i in check:
         r = rows[i]
@@ -379,7 +379,7 @@ def external(model: PairModel, path: Path) -> None:
     """Accuracy per rewrite kind on generated pairs the model never saw (text-only kinds)."""
     rows = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
     rows = [r for r in rows if r.get("text_only", True)]
-    seg = Segmenter(Settings(trained=False))
+    seg = Segmenter(Settings(nlp=NlpSettings(trained=False)))
     right: collections.Counter = collections.Counter()
     total: collections.Counter = collections.Counter()
     for r in rows:
@@ -399,7 +399,7 @@ def speed(model: PairModel, rows: list[dict]) -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     except (AttributeError, OSError):
         pass
-    seg = Segmenter(Settings(trained=False))
+    seg = Segmenter(Settings(nlp=NlpSettings(trained=False)))
     seg.analyze(["warm up"], "en", full=False)
     seg.analyze(["échauffement"], "fr", full=False)
     t = time.perf_counter()

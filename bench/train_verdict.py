@@ -1,13 +1,15 @@
-"""Fit the learned verdict weighing on a benchmark's train split, and only there.
+"""Fit the learned verdict weighing on benchmarks' train splits, and only there.
 
-    python -m bench.train_verdict ../shared/bench/climate-fever \
-        --stance-model stance_model_learned.json --out factcheck/data/verdict_model_learned.json
+    python -m bench.train_verdict ../shared/bench/climate-fever ../shared/bench/scifact \
+        [--config run.toml] --out factcheck/data/verdict_model_learned.json
 
 Every train claim goes through the real engine (`Checker.weigh`: retrieval, ranking, stance);
 its evidence, summed up as `factcheck.engine.verdict.CLAIM_FEATURES`, and its gold label fit a
-multinomial logistic regression over the four verdicts. How much the rarer verdicts are
-weighted up and how strong the L2 penalty is are chosen by 5-fold cross-validation on the train
-split (the mean of accuracy and macro-F1). The test split is never read.
+multinomial logistic regression over the four verdicts, `mixed` included. How much the rarer
+verdicts are weighted up and how strong the L2 penalty is are chosen by 5-fold cross-validation
+on the train splits (the mean over benchmarks of accuracy and macro-F1); a temperature fitted on
+the cross-validated predictions makes the probabilities calibrated, and is folded into the
+weights. Climate-FEVER's test split and SciFact's dev carve-out are never read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 from factcheck import Checker
 from factcheck.config import Settings
 from factcheck.model import VERDICTS
@@ -26,19 +30,19 @@ from factcheck.engine.verdict import CLAIM_FEATURES, VerdictModel, claim_feature
 
 from .evaluate import CLAIM_LABELS, load_benchmark, scores, to_claim, write_corpus
 from .train import ROOT, fit
+from .train_stance import expected_calibration_error, temperature
 
 BALANCES = (0.0, 0.5, 1.0)
 STRENGTHS = (0.0003, 0.003, 0.03)
 FOLDS = 5
 
 
-def claim_rows(bench_dir: Path, stance_model: str, split: str = "train", limit: int | None = None):
+def claim_rows(bench_dir: Path, settings: Settings, split: str = "train", limit: int | None = None):
     """(features, gold verdict) for each claim of `split`."""
     bench = load_benchmark(bench_dir)
     claims = bench.claims_in(split)[:limit] if limit else bench.claims_in(split)
     work = Path(tempfile.mkdtemp(prefix="factcheck-train-verdict-"))
     rows, labels = [], []
-    settings = Settings().replace(stance={"model": stance_model})
     with Checker(write_corpus(bench, work / "corpus"), db=work / "index.db", settings=settings) as checker:
         for n, record in enumerate(claims, start=1):
             reading, items = checker.weigh(to_claim(record))
@@ -50,20 +54,31 @@ def claim_rows(bench_dir: Path, stance_model: str, split: str = "train", limit: 
     return rows, labels
 
 
-def cross_validate(rows, labels, balance: float, strength: float, seed: int = 7) -> float:
+def cross_validate(rows, labels, sources, balance: float, strength: float, seed: int = 7):
+    """The mean over benchmarks of (accuracy + macro-F1) / 2 on held-out folds, the figures per
+    benchmark, and the out-of-fold logits (for the temperature)."""
     order = list(range(len(rows)))
     random.Random(seed).shuffle(order)
-    gold, predicted = [], []
+    logits = np.zeros((len(rows), len(VERDICTS)))
     for fold in range(FOLDS):
         held = set(order[fold::FOLDS])
         weights = _fit(rows, labels, balance, strength, keep=lambda i: i not in held)
-        model = VerdictModel(weights)
         for i in sorted(held):
-            probabilities = model.probabilities(dict(zip(CLAIM_FEATURES, rows[i])))
-            predicted.append(max(VERDICTS, key=lambda v: probabilities[v]))
-            gold.append(labels[i])
-    result = scores(gold, predicted, VERDICTS)
-    return (result["accuracy"] + result["macro_f1"]) / 2, result["accuracy"], result["macro_f1"]
+            logits[i] = _logits(weights, rows[i])
+    predicted = [VERDICTS[k] for k in logits.argmax(axis=1)]
+    figures = {}
+    for source in sorted(set(sources)):
+        inside = [i for i, s in enumerate(sources) if s == source]
+        figures[source] = scores([labels[i] for i in inside], [predicted[i] for i in inside], VERDICTS)
+    value = float(np.mean([(f["accuracy"] + f["macro_f1"]) / 2 for f in figures.values()]))
+    return value, figures, logits
+
+
+def _logits(weights: dict, row) -> np.ndarray:
+    values = dict(zip(CLAIM_FEATURES, row))
+    return np.array([weights.get(v, {}).get("bias", -50.0) + sum(w * values.get(k, 0.0) for k, w in
+                                                                  weights.get(v, {}).items() if k != "bias")
+                     for v in VERDICTS])
 
 
 def _fit(rows, labels, balance, strength, keep=lambda i: True) -> dict:
@@ -75,27 +90,49 @@ def _fit(rows, labels, balance, strength, keep=lambda i: True) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("bench_dir", type=Path)
-    parser.add_argument("--stance-model", default="stance_model_learned.json")
+    parser.add_argument("bench_dirs", type=Path, nargs="+")
+    parser.add_argument("--config", type=Path, default=None, help="the run's settings (TOML)")
+    parser.add_argument("--stance-model", default=None, help="stance weights [default: the settings']")
     parser.add_argument("--out", type=Path, default=ROOT / "factcheck" / "data" / "verdict_model_learned.json")
-    parser.add_argument("--limit", type=int, default=None, help="only the first N train claims")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N train claims of each")
     args = parser.parse_args(argv)
-    rows, labels = claim_rows(args.bench_dir, args.stance_model, "train", args.limit)
-    results = {(b, s): cross_validate(rows, labels, b, s) for b in BALANCES for s in STRENGTHS}
-    for (b, s), (value, accuracy, macro) in sorted(results.items()):
-        print(f"balance {b}, strength {s}: cross-validated accuracy {accuracy:.3f}, macro-F1 {macro:.3f}")
+    settings = Settings.from_toml(args.config) if args.config else Settings()
+    if args.stance_model:
+        settings = settings.replace(stance={"model": args.stance_model})
+    rows, labels, sources = [], [], []
+    for bench_dir in args.bench_dirs:
+        r, l = claim_rows(bench_dir, settings, "train", args.limit)
+        rows += r
+        labels += l
+        sources += [bench_dir.name] * len(r)
+    results = {(b, s): cross_validate(rows, labels, sources, b, s) for b in BALANCES for s in STRENGTHS}
+    for (b, s), (value, figures, _) in sorted(results.items()):
+        print(f"balance {b}, strength {s}: " + "; ".join(
+            f"{name} accuracy {f['accuracy']:.3f} macro-F1 {f['macro_f1']:.3f}" for name, f in figures.items()))
     balance, strength = max(results, key=lambda k: results[k][0])
+    _, figures, logits = results[(balance, strength)]
+    gold = np.array([VERDICTS.index(label) for label in labels])
+    t = temperature(logits, gold)
+    z = logits / t
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    ece = expected_calibration_error(p, gold)
     weights = _fit(rows, labels, balance, strength)
+    weights = {v: {k: round(w / t, 5) for k, w in ws.items()} for v, ws in weights.items()}
+    summary = "; ".join(f"{name}: accuracy {f['accuracy']:.3f}, macro-F1 {f['macro_f1']:.3f}"
+                        for name, f in figures.items())
     args.out.write_text(json.dumps({
         "description": f"Multinomial logistic regression over the claim's evidence, fitted by "
-                       f"`python -m bench.train_verdict` on the train split of {args.bench_dir.name} "
-                       f"({len(rows)} claims) with the stance weights {args.stance_model}; class "
-                       f"weighting exponent {balance} and L2 strength {strength} chosen by {FOLDS}-fold "
-                       f"cross-validation on the train split (accuracy {results[(balance, strength)][1]:.3f}, macro-F1 "
-                       f"{results[(balance, strength)][2]:.3f}).",
-        "features": list(CLAIM_FEATURES), "stance_model": args.stance_model, "balance": balance, "strength": strength,
-        "weights": weights}, indent=1) + "\n")
-    print(f"fitted on {len(rows)} claims (balance {balance}, strength {strength}) -> {args.out}")
+                       f"`python -m bench.train_verdict` on the train splits of "
+                       f"{', '.join(d.name for d in args.bench_dirs)} ({len(rows)} claims) with the stance "
+                       f"weights {settings.stance.model}; class weighting exponent {balance} and L2 strength "
+                       f"{strength} chosen by {FOLDS}-fold cross-validation on the train splits ({summary}); "
+                       f"temperature {t:.2f} fitted on the cross-validated predictions (ECE {ece:.3f}), "
+                       f"folded into the weights.",
+        "features": list(CLAIM_FEATURES), "stance_model": settings.stance.model, "balance": balance,
+        "strength": strength, "temperature": t, "calibrated": True, "weights": weights}, indent=1) + "\n")
+    print(f"fitted on {len(rows)} claims (balance {balance}, strength {strength}, temperature {t:.2f}, "
+          f"cross-validated ECE {ece:.3f}) -> {args.out}")
     return 0
 
 

@@ -19,7 +19,7 @@ from factcheck.engine.read import read_claim
 from factcheck.engine.score import rank
 from factcheck.engine.stance import judge, load_stance_model
 from factcheck.errors import InputError
-from factcheck.model import Candidate, Claim
+from factcheck.model import Candidate, Claim, Judgement
 from factcheck.text.aliases import Aliases
 from factcheck.text.dates import parse_date
 from factcheck.text.lexicon import Lexicons
@@ -103,6 +103,17 @@ class PairJudge:
         self.model = load_stance_model(self.settings.stance.model)
 
     def judge(self, pairs: Iterable[PairInput]) -> Iterator[PairStance]:
+        for pair, judgement in zip(pairs := list(pairs), self.judgements(pairs)):
+            stance = judgement.stance
+            if judgement.role == "appearance":
+                # The sentence reports the claim being made: it shows the claim was said.
+                stance = "supports"
+            yield PairStance(pair.id, STANCE_NAMES[stance],
+                             {STANCE_NAMES[k]: round(v, 4) for k, v in judgement.probabilities.items()},
+                             judgement.reasons)
+
+    def judgements(self, pairs: Iterable[PairInput]) -> Iterator[Judgement]:
+        """The engine's judgement of each pair, features and all, in order."""
         pairs = list(pairs)
         # Sentences of one language are parsed together (spaCy's nlp.pipe), once each.
         by_lang: dict[str, list[int]] = {}
@@ -121,10 +132,10 @@ class PairJudge:
                 claim = Claim(id=pair.id, text=pair.claim, lang=pair.lang, speaker=pair.speaker,
                               date=parse_date(pair.claim_date) if pair.claim_date else None)
                 readings[key] = read_claim(claim, self.segmenter, self.lexicons)
-            lang, _, analysis = full[n]
-            yield self._one(readings[key], pair, lang, analysis, n)
+            lang, light, analysis = full[n]
+            yield self._one(readings[key], pair, lang, analysis, light, n)
 
-    def _one(self, reading, pair: PairInput, lang: str, analysis, n: int) -> PairStance:
+    def _one(self, reading, pair: PairInput, lang: str, analysis, light, n: int) -> Judgement:
         date = parse_date(pair.date) if pair.date else None
         # An email's or a statement's date is the date of what it says (see FIRST_HAND_KINDS).
         kind = "email" if pair.to else ("statement" if pair.author or date else "other")
@@ -134,12 +145,5 @@ class PairJudge:
                               doc_date=date, recipients=pair.to)
         scored = rank(reading, [candidate], self.segmenter, self.settings.score)[0]
         judgement = judge(reading, scored, analysis, model=self.model, settings=self.settings.stance,
-                          aliases=self.aliases)
-        judgement = verdict.place(reading, judgement, self.settings.stance, self.aliases)
-        stance = judgement.stance
-        if judgement.role == "appearance":
-            # The sentence reports the claim being made: it shows the claim was said.
-            stance = "supports"
-        return PairStance(pair.id, STANCE_NAMES[stance],
-                          {STANCE_NAMES[k]: round(v, 4) for k, v in judgement.probabilities.items()},
-                          judgement.reasons)
+                          aliases=self.aliases, light=light)
+        return verdict.place(reading, judgement, self.settings.stance, self.aliases)

@@ -133,11 +133,12 @@ class Checker:
             by_lang.setdefault(s.candidate.lang, []).append(s)
         judged = []
         for lang, group in by_lang.items():
-            analyses = self.segmenter.analyze([s.candidate.text for s in group], lang, full=True,
-                                              cache=self.store)
-            for s, analysis in zip(group, analyses):
+            texts = [s.candidate.text for s in group]
+            analyses = self.segmenter.analyze(texts, lang, full=True, cache=self.store)
+            lights = self.segmenter.analyze(texts, lang, full=False) if self.model.pair_model else analyses
+            for s, analysis, light in zip(group, analyses, lights):
                 judgement = judge(reading, s, analysis, model=self.model, settings=self.settings.stance,
-                                  aliases=self.aliases)
+                                  aliases=self.aliases, light=light)
                 judged.append((s, verdict.place(reading, judgement, self.settings.stance, self.aliases)))
         judged.sort(key=lambda item: -item[0].relevance)
         return judged

@@ -15,7 +15,7 @@ COMMANDS = sorted(cli.commands)
 
 
 def test_docs_the_commands_are_what_the_readme_lists():
-    assert COMMANDS == sorted({"index", "check", "test", "add-claim", "search"})
+    assert COMMANDS == sorted({"index", "check", "test", "add-claim", "search", "pairs"})
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 
 from bench.generate_pairs import generate
-from factcheck.config import Settings
+from factcheck.config import NlpSettings, Settings
 from factcheck.errors import InputError
-from factcheck.pairmodel import CLASSES, DENSE, PairFeaturizer, PairModel, PairWords
-from factcheck.segment import Segmenter
+from factcheck.engine.stance.pairmodel import CLASSES, DENSE, PairFeaturizer, PairModel, PairWords
+from factcheck.text.nlp import Segmenter
 
 
 @pytest.fixture(scope="module")
 def light() -> Segmenter:
-    return Segmenter(Settings(trained=False))
+    return Segmenter(Settings(nlp=NlpSettings(trained=False)))
 
 
 @pytest.fixture(scope="module")

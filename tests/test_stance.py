@@ -41,7 +41,7 @@ def stance_of(seg, claim_text, sentence, *, author=None, kind="statement", date=
                           quoted=False, bm25=1.0, kind=kind)
     full = seg.analyze([sentence], s_lang)[0]
     judgement = judge(reading, Scored(candidate, score, features), full, model=MODEL,
-                      settings=SETTINGS.stance, aliases=ALIASES)
+                      settings=SETTINGS.stance, aliases=ALIASES, light=light)
     return place(reading, judgement, SETTINGS.stance, ALIASES)
 
 

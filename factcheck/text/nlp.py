@@ -148,7 +148,7 @@ class Segmenter:
         names = self.settings.nlp.pipelines.get(lang, ()) if self.settings.nlp.trained else ()
         for name in names:
             try:
-                return spacy.load(name), True
+                return _trained_pipeline(name), True
             except (OSError, ImportError):
                 continue
         if self.settings.nlp.trained:
@@ -369,6 +369,14 @@ def _looked_up(table, text: str) -> str:
     return found if isinstance(found, str) and found != text else ""
 
 
+@functools.cache
+def _trained_pipeline(name: str) -> Language:
+    """A trained pipeline, loaded once per process: it reads, it is never changed, and loading
+    it takes longer than most checks."""
+    return spacy.load(name)
+
+
+@functools.cache
 def _light_pipeline(lang: str) -> Language:
     try:
         nlp = spacy.blank(lang)

@@ -8,11 +8,14 @@ is shown.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from factcheck.config import StanceSettings
-from factcheck.engine.linear import LinearModel
+from factcheck.engine.linear import LinearModel, load_weights
+from factcheck.engine.stance.pairmodel import PairModel
 from factcheck.engine.stance.pair import Pair
 from factcheck.engine.stance.registry import FEATURES, describe
 from factcheck.model import STANCES, Analysis, ClaimReading, Judgement, Scored
@@ -21,22 +24,32 @@ from factcheck.text.aliases import Aliases
 
 @dataclass(frozen=True)
 class StanceModel(LinearModel):
-    """Per-stance weights of a linear model over the registry's FEATURES, plus a bias."""
+    """Per-stance weights of a linear model over the registry's FEATURES, plus a bias; and the
+    pair model whose probabilities are two of those features (None: they are 0)."""
 
+    pair_model: PairModel | None = None
     features: ClassVar[tuple[str, ...]] = FEATURES
     classes: ClassVar[tuple[str, ...]] = STANCES
 
 
 def load_stance_model(name: str) -> StanceModel:
-    """A stance model: a file shipped in factcheck/data by name, or a path to a JSON file."""
-    return StanceModel.load(name)
+    """A stance model: a file shipped in factcheck/data by name, or a path to a JSON file; the
+    pair model it names (`"pair_model"`) is looked for in factcheck/data, then beside it."""
+    linear = StanceModel.load(name)
+    pair_name = load_weights(name).get("pair_model")
+    if not pair_name:
+        return linear
+    beside = Path(name).parent / pair_name
+    return dataclasses.replace(linear, pair_model=PairModel.load(beside if beside.is_file() else pair_name))
 
 
 def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *, model: StanceModel,
-          settings: StanceSettings, aliases: Aliases | None = None) -> Judgement:
-    """The stance of one candidate sentence (read with the full pipeline) on the claim, by the
-    model alone: where the claim was made and whose word it is are the verdict stage's call."""
-    pair = Pair(reading, scored, analysis, settings, aliases or Aliases())
+          settings: StanceSettings, aliases: Aliases | None = None,
+          light: Analysis | None = None) -> Judgement:
+    """The stance of one candidate sentence (read with the full pipeline, and with the light one
+    for the pair model) on the claim, by the model alone: where the claim was made and whose
+    word it is are the verdict stage's call."""
+    pair = Pair(reading, scored, analysis, settings, aliases or Aliases(), light, model.pair_model)
     found = describe(pair)
     probabilities = model.probabilities(found.values)
     stance = max(probabilities, key=probabilities.get)

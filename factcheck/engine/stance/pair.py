@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from factcheck.config import StanceSettings
 from factcheck.engine.stance import clauses
+from factcheck.engine.stance.pairmodel import PairModel
 from factcheck.model import Analysis, ClaimReading, Scored
 from factcheck.text.aliases import Aliases
 from factcheck.text.lexicon import Lexicon, Match
@@ -41,6 +42,9 @@ class Pair:
     settings: StanceSettings
     # The corpus's names for its entities: "Roe" and "Jane Roe" are one actor.
     aliases: Aliases = field(default_factory=Aliases)
+    # The sentence read with the light pipeline, and the learned pair model that reads it.
+    light: Analysis | None = None
+    pair_model: PairModel | None = None
 
     def canonical(self, name: str | None) -> str | None:
         return self.aliases.canonical(name)

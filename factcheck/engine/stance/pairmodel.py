@@ -32,9 +32,10 @@ from typing import Iterable, Sequence
 import numpy as np
 import yaml
 
-from .errors import InputError
-from .lexicon import DATA_PACKAGE, fold
-from .models import Analysis
+from factcheck.errors import InputError
+from factcheck.text.folding import fold
+from factcheck.text.lexicon import DATA_PACKAGE
+from factcheck.model import Analysis
 
 CLASSES = ("supports", "refutes", "neutral")
 FORMAT = "factcheck-pairmodel"
