@@ -10,8 +10,8 @@ import pytest
 from factcheck.dates import parse_date
 from factcheck.models import Claim, CorpusSummary, Evidence, Verdict
 from factcheck.pipeline import Report
-from factcheck.render import (build_context, claim_review, md_escape, render_html, render_markdown,
-                              results_dict, safe_url, write_reports)
+from factcheck.render import (FORMATS, Format, claim_review, md_escape, register, render_html,
+                              render_markdown, results_dict, safe_url, write_reports)
 
 XSS = '<script>alert(1)</script><img src=x onerror="alert(2)"> [click](javascript:alert(3)) http://evil.example'
 
@@ -42,7 +42,7 @@ def test_render_results_json_shape():
 
 
 def test_render_html_escapes_everything_from_the_corpus():
-    html = render_html(build_context(small_report()))
+    html = render_html(small_report())
     assert "<script>alert(1)" not in html and "onerror=\"alert" not in html
     assert "&lt;script&gt;" in html and "alert(1)&lt;/script&gt;" in html
     assert 'href="javascript:' not in html
@@ -56,7 +56,7 @@ def test_render_html_escapes_everything_from_the_corpus():
 
 
 def test_render_json_ld_cannot_close_its_script():
-    html = render_html(build_context(small_report()))
+    html = render_html(small_report())
     for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
         assert "</" not in block
         data = json.loads(block)
@@ -85,7 +85,7 @@ def test_render_markdown_cannot_inject(text):
 
 
 def test_render_markdown_report():
-    md = render_markdown(build_context(small_report()))
+    md = render_markdown(small_report())
     assert "&lt;script&gt;" in md and "<script>" not in md
     assert "Acme \\| sold \\*trains\\*" in md
     assert "### Evidence against" in md
@@ -103,14 +103,38 @@ def test_render_write_is_atomic(tmp_path, monkeypatch):
     report = small_report()
     write_reports(report, tmp_path)
     before = {p.name: p.read_text() for p in tmp_path.iterdir()}
-    import factcheck.render as render
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(render, "render_html", broken)
+    monkeypatch.setitem(FORMATS, "html", Format("report.html", broken))
     with pytest.raises(RuntimeError):
         write_reports(small_report(text="changed"), tmp_path)
     # Everything is rendered before anything is written: no mix of old and new reports.
     assert {p.name: p.read_text() for p in tmp_path.iterdir()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_render_a_registered_format_is_written(tmp_path, monkeypatch):
+    monkeypatch.setattr("factcheck.render.FORMATS", dict(FORMATS))
+    register("ids", "ids.txt", lambda report, **options: "\n".join(v.claim.id for v in report.verdicts))
+    assert write_reports(small_report(), tmp_path, formats=("ids",)) == [tmp_path / "ids.txt"]
+    assert (tmp_path / "ids.txt").read_text() == "c<1>"
+    with pytest.raises(ValueError, match="unknown format"):
+        write_reports(small_report(), tmp_path, formats=("pdf",))
+
+
+def test_render_imports_no_engine_module():
+    import ast
+    from pathlib import Path
+
+    import factcheck.render
+
+    allowed = {"models", "atomic"}
+    for path in Path(factcheck.render.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 2:
+                assert (node.module or "").split(".")[0] in allowed, (path.name, node.module)
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and node.level == 0:
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
+                assert not any(n.startswith("factcheck") for n in names), (path.name, names)

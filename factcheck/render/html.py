@@ -1,0 +1,27 @@
+"""report.html: one self-contained page whose CSP allows only its own style and script."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from markupsafe import Markup
+
+from .context import build_context
+from .templating import environment
+
+
+def render_html(report, *, templates=None, **options) -> str:
+    env = environment(templates)
+    context = build_context(report, **options)
+    style = env.get_template("report.css.j2").render()
+    script = env.get_template("report.js.j2").render()
+    csp = ("default-src 'none'; img-src data:; "
+           f"style-src '{_sha256(style)}'; script-src '{_sha256(script)}'; "
+           "base-uri 'none'; form-action 'none'")
+    return env.get_template("report.html.j2").render(
+        ctx=context, style=Markup(style), script=Markup(script), csp=csp)
+
+
+def _sha256(text: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
