@@ -135,6 +135,6 @@ def test_render_imports_no_engine_module():
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ImportFrom) and node.level == 2:
                 assert (node.module or "").split(".")[0] in allowed, (path.name, node.module)
-            if isinstance(node, (ast.Import, ast.ImportFrom)) and node.level == 0:
+            if isinstance(node, ast.Import) or (isinstance(node, ast.ImportFrom) and node.level == 0):
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
                 assert not any(n.startswith("factcheck") for n in names), (path.name, names)
