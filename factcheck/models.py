@@ -192,6 +192,10 @@ class Evidence:
     # Character spans, relative to `text`, of the words that matched the claim.
     highlights: tuple[tuple[int, int], ...] = ()
     provenance: str | None = None
+    # When `text` comes from a translation: the same sentence in the record's own language
+    # (aligned by sentence order), so reports can show what the source actually says.
+    original: str | None = None
+    original_lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -205,6 +209,9 @@ class Verdict:
     claimant_record: tuple[Evidence, ...] = ()
     # Where the claim itself was made in the corpus: shown as its source, never as support.
     appearances: tuple[Evidence, ...] = ()
+    # True only when `confidence` is a calibrated probability (a learned verdict model checked
+    # on held-out data); otherwise reports show the verdict without a number.
+    calibrated: bool = False
 
     @property
     def passed(self) -> bool | None:

@@ -220,7 +220,23 @@ class Checker:
             date=c.date or (c.doc_date if not c.quoted else None), author=c.author, kind=c.kind,
             source=c.source, url=c.url, title=c.title, quoted=c.quoted,
             stance_confidence=round(judgement.confidence, 3), reasons=judgement.reasons,
-            highlights=scored.highlights, provenance=c.provenance)
+            highlights=scored.highlights, provenance=c.provenance,
+            **(self._original_of(c) if c.field != "text" else {}))
+
+    def _original_of(self, c: Candidate) -> dict:
+        """The sentence of the record's own text that a translated sentence renders: the one
+        at the same position when both have as many sentences, else the whole (short) text."""
+        rows = self.store.sentences_of([c.doc_id])
+        original = [r for r in rows if r["field"] == "text"]
+        translated = [r for r in rows if r["field"] == c.field]
+        position = next((i for i, r in enumerate(translated) if r["start"] == c.start), None)
+        if position is not None and len(original) == len(translated):
+            row = original[position]
+            return {"original": row["text"], "original_lang": row["lang"]}
+        document = self.store.document(c.doc_id)
+        if document is None or len(document.text) > 600:
+            return {}
+        return {"original": document.text.strip(), "original_lang": document.lang}
 
     # --- searching --------------------------------------------------------------------------
 

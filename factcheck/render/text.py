@@ -56,3 +56,47 @@ def md_quote(view) -> str:
             tail = " " if text[-1:].isspace() and escaped else ""
             out.append(lead + escaped + tail)
     return re.sub(r" {2,}", " ", "".join(out)).strip()
+
+
+# Quote marks a sentence may open or close with; a report's own marks around it would double them.
+_OPEN, _CLOSE = "“«\"‘", "”»\"’"
+
+
+def quote(text: str) -> str:
+    """`text` between curly quotes, without doubling the quote marks it already has."""
+    text = " ".join(text.split())
+    inner = text.rstrip(".!?,;")
+    if text[:1] in _OPEN and inner[-1:] in _CLOSE:
+        return text
+    if text[:1] in _OPEN and not any(c in text[1:] for c in _CLOSE):
+        text = text[1:].lstrip()
+    if inner[-1:] in _CLOSE and not any(c in inner[:-1] for c in _OPEN):
+        text = inner[:-1].rstrip() + text[len(inner):]
+    return _CLOSE_TWICE.sub(_close_once, f"“{text}”")
+
+
+_CLOSE_TWICE = re.compile(r"([.!?])?[”»]([.!?])?”")
+
+
+def _close_once(match: re.Match) -> str:
+    return f"{match.group(1) or match.group(2) or ''}”"
+
+
+_QUOTED = re.compile(r"“(.+?)…”")
+
+
+def tidy_rationale(rationale: str, quotes: list[str]) -> str:
+    """The verdict's one-line reason, with its shortened quotes cut at a word boundary (the
+    verdict stage cuts at a character count) and without doubled quote marks."""
+    def cut(match: re.Match) -> str:
+        shown = match.group(1)
+        for full in quotes:
+            if full.startswith(shown) and len(full) > len(shown) and full[len(shown)].isalnum() \
+                    and shown[-1:].isalnum():
+                shown = shown[:shown.rfind(" ")].rstrip(" ,;:") if " " in shown else shown
+                break
+        return f"“{shown}…”"
+
+    text = _QUOTED.sub(cut, rationale)
+    text = re.sub(r"“\s*[“«]", "“", text)
+    return _CLOSE_TWICE.sub(_close_once, text)

@@ -1,80 +1,122 @@
-"""Geometry of the inline SVG timelines, computed here so that templates only draw."""
+"""Geometry of the inline SVG timelines, computed here so that templates only draw.
+
+The axis runs from 1 January of the first year to 1 January after the last, so years are
+evenly spaced and every year is labelled. A date known only to the year (or month) is drawn
+as a bar across that year (or month), not as a dot on its first day. Marks that would
+overlap are merged into one that shows how many it holds.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from ..models import Verdict
-from .text import display_name
+
+# Below this many user units apart, two dots in one lane are drawn as one with a count.
+MERGE_GAP = 9.0
+# Beyond this many years, only every n-th year is labelled so the labels do not collide.
+MAX_LABELS = 10
 
 
 @dataclass(frozen=True)
-class TimelinePoint:
+class Mark:
+    """A dot (`width` 0) or a bar from `x` to `x + width`; `count` marks merged into it."""
+
     x: float
     y: float
+    width: float
     stance: str
+    count: int
     label: str
 
 
 @dataclass(frozen=True)
 class Timeline:
+    """`ticks_path` draws every year's tick line in one SVG path."""
+
     width: int
     height: int
-    points: tuple[TimelinePoint, ...]
-    ticks: tuple[tuple[float, str], ...]
+    left: int
+    right: int
+    marks: tuple[Mark, ...]
+    ticks: tuple[tuple[float, float, str], ...]  # (x of 1 January, x of the label, year)
     marker: tuple[float, str] | None = None
     rows: tuple[tuple[float, str], ...] = ()
+    stances: tuple[str, ...] = ()  # what the legend lists, in drawing order
+
+    def ticks_path(self, top: float, bottom: float) -> str:
+        return "".join(f"M{x} {top}V{bottom}" for x, _, _ in self.ticks)
+
+    @property
+    def bars(self) -> bool:
+        return any(m.width for m in self.marks)
 
 
-def _fraction(dates: list, when) -> float:
-    first, last = dates[0], dates[-1]
-    span = (last - first).total_seconds() or 1.0
-    return (when - first).total_seconds() / span
+class Axis:
+    def __init__(self, first: datetime, last: datetime, left: int, right: int):
+        self.first_year = first.year
+        self.start = datetime(first.year, 1, 1, tzinfo=timezone.utc)
+        self.end = datetime(last.year + 1, 1, 1, tzinfo=timezone.utc)
+        self.left, self.right = left, right
+
+    def x(self, when: datetime) -> float:
+        span = (self.end - self.start).total_seconds()
+        return round(self.left + (self.right - self.left) * (when - self.start).total_seconds() / span)
+
+    def ticks(self) -> tuple[tuple[float, float, str], ...]:
+        years = list(range(self.first_year, self.end.year))
+        step = -(-len(years) // MAX_LABELS)
+        out = []
+        for year in years[::step]:
+            start = self.x(datetime(year, 1, 1, tzinfo=timezone.utc))
+            end = self.x(datetime(min(year + step, self.end.year), 1, 1, tzinfo=timezone.utc))
+            out.append((start, round((start + end) / 2) if step == 1 else start, str(year)))
+        return tuple(out)
 
 
-# Pixels between two year labels, below which the earlier one is left out.
-MIN_TICK_GAP = 45
+def _merge(marks: list[Mark]) -> tuple[Mark, ...]:
+    """One mark per lane and place: dots closer than MERGE_GAP, and bars over the same span."""
+    merged: list[Mark] = []
+    for m in sorted(marks, key=lambda m: (m.y, m.width, m.x)):
+        last = merged[-1] if merged else None
+        if last and last.y == m.y and (
+                (m.width == 0 and last.width == 0 and m.x - last.x < MERGE_GAP)
+                or (m.width and last.x == m.x and last.width == m.width)):
+            stance = last.stance if last.stance == m.stance else "many"
+            label = last.label if m.label in last.label.split("; ") else f"{last.label}; {m.label}"
+            merged[-1] = Mark(last.x, last.y, last.width, stance, last.count + m.count, label)
+        else:
+            merged.append(m)
+    # Bars first, dots on top of them.
+    return tuple(sorted(merged, key=lambda m: m.width == 0))
 
 
-def _ticks(first, last, left: float, width: float) -> tuple[tuple[float, str], ...]:
-    years = list(range(first.year, last.year + 1))
-    step = max(1, len(years) // 8)
-    ticks = []
-    for year in years[::step]:
-        when = first.replace(year=year, month=1, day=1, hour=0, minute=0, second=0)
-        if when < first:
-            continue  # a partial first year is labelled at the start, below, if there is room
-        x = left + width * _fraction([first, last], when)
-        ticks.append((round(x, 1), str(year)))
-    if first.month != 1 or first.day != 1:
-        if not ticks or ticks[0][0] - left >= MIN_TICK_GAP:
-            ticks.insert(0, (round(left, 1), str(first.year)))
-    return tuple(ticks)
+LANES = {"supports": 24, "contradicts": 48, "record": 48}
+LEGEND_ORDER = ("supports", "contradicts", "record", "neutral", "many")
 
 
-def claim_timeline(v: Verdict, *, width: int = 640, height: int = 70) -> Timeline | None:
-    dated = [e for e in (*v.evidence, *v.claimant_record) if e.date]
-    if not dated:
+def claim_timeline(v: Verdict, *, width: int = 640, height: int = 78) -> Timeline | None:
+    """The dated evidence that takes a side, on one axis: for above, against (and the
+    claimant's own record) below. Sentences that take no side are left out, as on the page,
+    where they are listed only on request."""
+    items = [(e, "record") for e in v.claimant_record if e.date]
+    items += [(e, e.stance) for e in v.evidence if e.date and e.stance != "neutral"]
+    if not items:
         return None
-    moments = sorted({e.date.start for e in dated} | ({v.claim.date.start} if v.claim.date else set()))
-    first, last = moments[0], moments[-1]
-    if first == last:
-        first = first.replace(year=first.year - 1)
-        last = last.replace(year=last.year + 1)
-    left, usable = 20.0, width - 40.0
-    lanes = {"supports": 22, "contradicts": 46, "neutral": 34}
-    points = []
-    for e in dated:
-        stance = "record" if e in v.claimant_record else e.stance
-        y = lanes.get(e.stance, 34)
-        x = left + usable * _fraction([first, last], e.date.start)
-        points.append(TimelinePoint(round(x, 1), y, stance,
-                                    f"{e.date.iso[:10]} · {display_name(e.author)} · {e.stance}"))
-    marker = None
-    if v.claim.date:
-        marker = (round(left + usable * _fraction([first, last], v.claim.date.start), 1),
-                  f"claim {v.claim.date.iso[:10]}")
-    return Timeline(width, height, tuple(points), _ticks(first, last, left, usable), marker)
+    moments = [e.date.start for e, _ in items] + ([v.claim.date.start] if v.claim.date else [])
+    axis = Axis(min(moments), max(moments), 20, width - 20)
+    marks = []
+    for e, stance in items:
+        label = f"{e.date.iso[:10]} {e.author or 'unattributed'}"
+        x = axis.x(e.date.start)
+        bar = axis.x(e.date.end) - x if e.date.precision in ("year", "month") else 0
+        marks.append(Mark(x, LANES.get(stance, 36), max(bar, 4) if bar else 0, stance, 1, label))
+    marker = (axis.x(v.claim.date.start), f"claim made {v.claim.date.iso[:10]}") if v.claim.date else None
+    merged = _merge(marks)
+    present = {m.stance for m in merged}
+    return Timeline(width, height, axis.left, axis.right, merged, axis.ticks(), marker,
+                    stances=tuple(s for s in LEGEND_ORDER if s in present))
 
 
 def activity_timeline(rows, *, width: int = 720, row_height: int = 22, max_authors: int = 14) -> Timeline | None:
@@ -86,20 +128,13 @@ def activity_timeline(rows, *, width: int = 720, row_height: int = 22, max_autho
     for _, author, n in rows:
         counts[author] = counts.get(author, 0) + n
     authors = sorted(counts, key=lambda a: (-counts[a], a))[:max_authors]
-    moments = sorted({when for when, author, _ in rows if author in authors})
-    first, last = moments[0], moments[-1]
-    if first == last:
-        first = first.replace(year=first.year - 1)
-        last = last.replace(year=last.year + 1)
-    left, usable = 170.0, width - 190.0
-    points = []
+    moments = [when for when, author, _ in rows if author in authors]
+    axis = Axis(min(moments), max(moments), 170, width - 20)
+    marks = []
     for when, author, n in rows:
-        if author not in authors:
-            continue
-        y = 14 + authors.index(author) * row_height
-        x = left + usable * _fraction([first, last], when)
-        points.append(TimelinePoint(round(x, 1), y, "doc",
-                                    f"{when.date().isoformat()} · {author} · {n} document{'s' if n > 1 else ''}"))
-    height = 30 + len(authors) * row_height
-    return Timeline(width, height, tuple(points), _ticks(first, last, left, usable), None,
+        if author in authors:
+            marks.append(Mark(axis.x(when), 14 + authors.index(author) * row_height, 0.0, "doc", n,
+                              f"{when.date().isoformat()[:7]} · {author} · {n} document{'s' if n > 1 else ''}"))
+    height = 34 + len(authors) * row_height
+    return Timeline(width, height, axis.left, axis.right, tuple(marks), axis.ticks(), None,
                     tuple((14 + i * row_height, a) for i, a in enumerate(authors)))
