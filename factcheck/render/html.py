@@ -27,9 +27,10 @@ def render_html(report, *, templates=None, **options) -> str:
 
 def _strip_indentation(page: str) -> str:
     """The templates' indentation, dropped: it is a tenth of a page's bytes. HTML collapses
-    white space anyway, except in <pre>, which is left alone."""
-    parts = re.split(r"(<pre>.*?</pre>)", page, flags=re.S)
-    return "".join(p if p.startswith("<pre>") else re.sub(r"\n[ \t]+", "\n", p) for p in parts)
+    white space anyway, except in <pre>; <style> and <script> are left as they are hashed."""
+    parts = re.split(r"(<pre>.*?</pre>|<style>.*?</style>|<script>.*?</script>)", page, flags=re.S)
+    return "".join(p if p.startswith(("<pre>", "<style>", "<script>")) else re.sub(r"\n[ \t]+", "\n", p)
+                   for p in parts)
 
 
 def _sha256(text: str) -> str:

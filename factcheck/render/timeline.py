@@ -133,8 +133,8 @@ def activity_timeline(rows, *, width: int = 720, row_height: int = 22, max_autho
     marks = []
     for when, author, n in rows:
         if author in authors:
-            marks.append(Mark(axis.x(when), 14 + authors.index(author) * row_height, 0.0, "doc", n,
-                              f"{when.date().isoformat()[:7]} · {author} · {n} document{'s' if n > 1 else ''}"))
+            marks.append(Mark(axis.x(when), 14 + authors.index(author) * row_height, 0, "doc", n,
+                              f"{when.date().isoformat()[:7]} {author}: {n}"))
     height = 34 + len(authors) * row_height
-    return Timeline(width, height, axis.left, axis.right, tuple(marks), axis.ticks(), None,
+    return Timeline(width, height, axis.left, axis.right, _merge(marks), axis.ticks(), None,
                     tuple((14 + i * row_height, a) for i, a in enumerate(authors)))
