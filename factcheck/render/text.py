@@ -42,24 +42,14 @@ def md_escape(text: object) -> str:
     return text.replace("@", "\u200b@")
 
 
-def md_quote(view) -> str:
-    """The quote of an EvidenceView with the matched words in bold."""
-    out = []
-    for text, marked in view.pieces:
-        escaped = md_escape(text)
-        if marked and escaped:
-            lead = " " if text[:1].isspace() else ""
-            tail = " " if text[-1:].isspace() else ""
-            out.append(f"{lead}**{escaped}**{tail}")
-        else:
-            lead = " " if text[:1].isspace() and escaped else ""
-            tail = " " if text[-1:].isspace() and escaped else ""
-            out.append(lead + escaped + tail)
-    return re.sub(r" {2,}", " ", "".join(out)).strip()
+def md_quote(text: str) -> str:
+    """A quote for Markdown: escaped, between quote marks that are not doubled. The matched
+    words are not bolded: in plain text that bolds the same names in every line."""
+    return md_escape(quote(text))
 
 
 # Quote marks a sentence may open or close with; a report's own marks around it would double them.
-_OPEN, _CLOSE = "“«\"‘", "”»\"’"
+_OPEN, _CLOSE = "“«", "”»"
 
 
 def quote(text: str) -> str:
