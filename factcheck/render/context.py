@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import unicodedata
@@ -185,10 +186,12 @@ def _fold(text: str) -> str:
 
 
 def _cognates(a: str, b: str) -> bool:
-    # The same stem in two spellings ("reject", "rejeté", "rejette"): one verb, not opposites.
+    # One word in two languages or spellings ("reject", "rejeté", "rejette"): not opposites.
+    # Word pairs only: "non-profit" and "for-profit" share most letters and are opposites.
     a, b = _fold(a), _fold(b)
-    stem = min(len(a), len(b), 5)
-    return stem >= 4 and a[:stem] == b[:stem]
+    if " " in a or " " in b or a[:4] != b[:4]:
+        return False
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.7
 
 
 # --- cards -------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ def evidence_dict(e: Evidence) -> dict:
         "end": e.end, "stance": e.stance, "score": e.score, "quoted": e.quoted, "field": e.field,
         "lang": e.lang, "title": e.title, "stance_confidence": e.stance_confidence,
         "reasons": list(e.reasons), "highlights": [list(h) for h in e.highlights],
-        "provenance": e.provenance,
+        "provenance": e.provenance, "original": e.original, "original_lang": e.original_lang,
     }
 
 
@@ -24,7 +24,8 @@ def verdict_dict(v: Verdict) -> dict:
     return {
         "id": c.id, "text": c.text, "speaker": c.speaker, "date": c.date.iso if c.date else None,
         "lang": c.lang, "expect": c.expect, "tags": list(c.tags), "verdict": v.verdict,
-        "confidence": v.confidence, "rationale": v.rationale, "passed": v.passed,
+        "confidence": v.confidence, "calibrated": v.calibrated, "rationale": v.rationale,
+        "passed": v.passed,
         "evidence": [evidence_dict(e) for e in v.evidence],
         "claimant_record": [evidence_dict(e) for e in v.claimant_record],
         "appearances": [evidence_dict(e) for e in v.appearances],
