@@ -1,6 +1,6 @@
 """schema.org ClaimReview objects, one per verdict (claimreview.json, and JSON-LD in the page).
 
-Following schema.org and Google's fact-check documentation: `claimReviewed`, a `reviewRating`
+Following schema.org and the search engines' fact-check documentation: `claimReviewed`, a `reviewRating`
 whose textual `alternateName` is the verdict and whose `ratingValue`, when there is one, lies
 within [`worstRating`, `bestRating`]; "not enough evidence" has no place on a true-false scale,
 so it carries the text alone. `url` is absolute when a base URL is given; `author` is the
