@@ -24,6 +24,7 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     env.filters["md"] = md_escape
     env.filters["md_quote"] = md_quote
     env.filters["name"] = display_name
-    env.filters["pct"] = lambda x: f"{round(float(x) * 100)} %"
+    # A no-break space: "100 %" never breaks before its sign.
+    env.filters["pct"] = lambda x: f"{round(float(x) * 100)}\u00a0%"
     env.filters["safe_url"] = safe_url
     return env
