@@ -96,7 +96,7 @@ LANES = {"supports": 24, "contradicts": 48, "record": 48}
 LEGEND_ORDER = ("supports", "contradicts", "record", "neutral", "many")
 
 
-def claim_timeline(v: Verdict, *, width: int = 640, height: int = 78) -> Timeline | None:
+def claim_timeline(v: Verdict, *, width: int = 480, height: int = 78) -> Timeline | None:
     """The dated evidence that takes a side, on one axis: for above, against (and the
     claimant's own record) below. Sentences that take no side are left out, as on the page,
     where they are listed only on request."""
