@@ -145,7 +145,7 @@ def test_render_imports_no_engine_module():
 from dataclasses import replace  # noqa: E402
 
 from factcheck.render.claimreview import claim_review as review_of  # noqa: E402
-from factcheck.render.context import build_context, reasons_for  # noqa: E402
+from factcheck.render.reasons import reasons_for  # noqa: E402
 from factcheck.render.text import quote, tidy_rationale  # noqa: E402
 from factcheck.render.timeline import claim_timeline  # noqa: E402
 

@@ -8,22 +8,20 @@
   the claims refer to it by number and the page loads it on demand;
 - the same sentence found in a record and in its translation, or in two copies, is one card
   that says where else it is;
-- a card prints only the reasons that are reasons for its own stance (`reasons_for`).
+- a card prints only the reasons that are reasons for its own stance (`reasons.reasons_for`).
 """
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
 from ..models import VERDICTS, Evidence, Verdict
 from .claimreview import claim_review
-from .text import VERDICT_LABELS, anchor, display_name, safe_url, tidy_rationale
+from .reasons import reasons_for
+from .text import VERDICT_LABELS, anchor, display_name, fold, safe_url, tidy_rationale
 from .timeline import Timeline, activity_timeline, claim_timeline
 
 CONFIDENCE_NOTE = ("how often verdicts given with this confidence were right on held-out "
@@ -82,10 +80,6 @@ class EvidenceView:
     source: Source
     also: tuple[Source, ...] = ()  # other documents holding the same sentence
 
-    @property
-    def who(self) -> str:
-        return self.writer or (f"about {self.subject}" if self.subject else "author not named")
-
 
 @dataclass(frozen=True)
 class ClaimView:
@@ -143,57 +137,6 @@ class ReportContext:
     no_confidence_note: str = NO_CONFIDENCE_NOTE
 
 
-# --- reasons -----------------------------------------------------------------------------------
-
-AGREEING = ("says the same as the claim",)
-DISAGREEING = ("opposed terms", "negation", "numbers differ", "dates differ", "not the same actor")
-MAKING_THE_CLAIM = re.compile(r"^reports (.+) making the claim")
-OPPOSED = re.compile(r"^opposed terms: “(.+)” vs “(.+)”$")
-
-
-def reasons_for(e: Evidence, stance: str, speaker: str | None) -> tuple[str, ...]:
-    """The reasons that explain this card's stance; the others are left off the page.
-
-    A supporting card shows only agreement, a contradicting one only disagreement, a card that
-    takes no side only why it does not (reported speech, a wish, a hedge); "reports X making
-    the claim" only where X is the claim's speaker. A pair of "opposed terms" that are one word
-    in two languages ("reject" / "rejeté") is no reason at all.
-    """
-    kept = []
-    for reason in e.reasons:
-        agrees = reason.startswith(AGREEING)
-        disagrees = reason.startswith(DISAGREEING)
-        making = MAKING_THE_CLAIM.match(reason)
-        if making:
-            if speaker and _fold(making.group(1)) != _fold(speaker):
-                continue
-        elif stance == "supports" and not agrees:
-            continue
-        elif stance == "contradicts" and not disagrees:
-            continue
-        elif stance == "neutral" and (agrees or disagrees):
-            continue
-        opposed = OPPOSED.match(reason)
-        if opposed and _cognates(opposed.group(1), opposed.group(2)):
-            continue
-        kept.append(reason)
-    return tuple(kept)
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join(re.sub(r"[^\w]+", " ", "".join(c for c in text if not unicodedata.combining(c))).split())
-
-
-def _cognates(a: str, b: str) -> bool:
-    # One word in two languages or spellings ("reject", "rejeté", "rejette"): not opposites.
-    # Word pairs only: "non-profit" and "for-profit" share most letters and are opposites.
-    a, b = _fold(a), _fold(b)
-    if " " in a or " " in b or a[:4] != b[:4]:
-        return False
-    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.7
-
-
 # --- cards -------------------------------------------------------------------------------------
 
 
@@ -240,7 +183,7 @@ class _Sources:
 
 def _key(e: Evidence) -> str:
     # A translated sentence and its original, or two copies of one sentence, share this key.
-    return _fold(e.original if e.original else e.text)
+    return fold(e.original if e.original else e.text)
 
 
 def _cards(items, sources: _Sources, speaker: str | None, taken: set[str]) -> tuple[EvidenceView, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 VERDICT_LABELS = {"supported": "Supported", "contradicted": "Contradicted", "mixed": "Mixed",
                   "not_enough_evidence": "Not enough evidence"}
@@ -18,6 +19,12 @@ def display_name(author: str | None) -> str:
         return "unattributed"
     name = author.split("<")[0].strip().strip('"')
     return name or author.strip("<>")
+
+
+def fold(text: str) -> str:
+    """Case, accents and punctuation set aside: what two copies of one sentence share."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join(re.sub(r"[^\w]+", " ", "".join(c for c in text if not unicodedata.combining(c))).split())
 
 
 def safe_url(url: str | None) -> str | None:
