@@ -30,6 +30,9 @@ from .verdict import decide, load_verdict_model
 # The claimant's record looks wider than the claim's own evidence: any of the speaker's
 # sentences on the topic may show the position they held.
 RECORD_MIN_RELEVANCE = 22.0
+# A translated sentence that cannot be aligned with one of its record's sentences is shown
+# with the record's whole text only when that text is short enough to read as one quote.
+ORIGINAL_MAX_CHARS = 600
 
 
 @dataclass(frozen=True)
@@ -234,7 +237,7 @@ class Checker:
             row = original[position]
             return {"original": row["text"], "original_lang": row["lang"]}
         document = self.store.document(c.doc_id)
-        if document is None or len(document.text) > 600:
+        if document is None or len(document.text) > ORIGINAL_MAX_CHARS:
             return {}
         return {"original": document.text.strip(), "original_lang": document.lang}
 
