@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import shlex
 import sys
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from factcheck.render import FORMATS, VERDICT_LABELS, write_reports
 INPUT_ERROR = 2
 TEST_FAILURE = 1
 NO_CLAIMS = "no claims to check: the claims files are empty or every claim in them is invalid"
+# Input problems printed on the terminal; the reports list them all.
+MAX_PROBLEMS_SHOWN = 20
 
 
 class UserError(click.ClickException):
@@ -168,12 +171,16 @@ def _print_summary(summary) -> None:
     click.echo(f"Corpus: {summary.documents} documents, {summary.sentences} sentences, "
                f"{summary.files} files; languages: {languages}; {dates}; "
                f"{summary.undated} undated, {summary.unattributed} unattributed")
-    for problem in summary.errors:
-        click.echo(f"  error: {problem}", err=True)
-    for skipped in summary.skipped:
-        click.echo(f"  skipped: {skipped}", err=True)
+    _print_problems([f"error: {p}" for p in summary.errors] + [f"skipped: {s}" for s in summary.skipped])
     if summary.errors:
         click.echo(f"{len(summary.errors)} input problem(s); the rest of the corpus was indexed.", err=True)
+
+
+def _print_problems(lines: list[str]) -> None:
+    for line in lines[:MAX_PROBLEMS_SHOWN]:
+        click.echo(f"  {line}", err=True)
+    if len(lines) > MAX_PROBLEMS_SHOWN:
+        click.echo(f"  … and {len(lines) - MAX_PROBLEMS_SHOWN} more (all of them are in the reports)", err=True)
 
 
 def _load(claims_files: tuple[Path, ...]):
@@ -193,9 +200,13 @@ def _load(claims_files: tuple[Path, ...]):
               help=f"Comma-separated outputs among: {', '.join(FORMATS)}.")
 @click.option("--title", default="Claim check", show_default=True, help="Title of the reports.")
 @click.option("--strict", is_flag=True, help="Exit with code 2 if any input could not be read.")
+@click.option("--base-url", default=None, help="Where the reports will be published (https://…/): "
+              "ClaimReview `url`s become absolute.")
+@click.option("--publisher", default=None, help="The organisation publishing the fact checks (ClaimReview `author`).")
+@click.option("--publisher-url", default=None, help="The publisher's web site.")
 @weights_options
-def check(claims_files, corpus, db, wait, blank, config, out, formats, title, strict, stance_model,
-          verdict_model) -> None:
+def check(claims_files, corpus, db, wait, blank, config, out, formats, title, strict, base_url, publisher,
+          publisher_url, stance_model, verdict_model) -> None:
     """Check CLAIMS files against the corpus and write reports into --out."""
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
@@ -207,7 +218,11 @@ def check(claims_files, corpus, db, wait, blank, config, out, formats, title, st
         raise UserError(NO_CLAIMS)
     with Checker(corpus, db=db, settings=_settings(config, blank, stance_model, verdict_model), wait=wait) as checker:
         report = checker.check(claims, claim_errors=[str(e) for e in errors])
-    written = write_reports(report, out, formats=chosen, title=title)
+    command = _command_line(claims_files, corpus=corpus, out=out, format=",".join(chosen), title=title,
+                            blank=blank, stance_model=stance_model, verdict_model=verdict_model,
+                            base_url=base_url, publisher=publisher, publisher_url=publisher_url)
+    written = write_reports(report, out, formats=chosen, title=title, command=command, base_url=base_url,
+                            publisher=publisher, publisher_url=publisher_url)
     counts = ", ".join(f"{sum(v.verdict == k for v in report.verdicts)} {VERDICT_LABELS[k].lower()}"
                        for k in VERDICTS)
     click.echo(f"Checked {len(report.verdicts)} claims: {counts}")
@@ -215,9 +230,24 @@ def check(claims_files, corpus, db, wait, blank, config, out, formats, title, st
         click.echo(f"  wrote {path}")
     problems = len(report.corpus.errors) + len(errors)
     if problems:
-        click.echo(f"{problems} input problem(s): see the reports.", err=True)
+        # Claims files' problems were printed as they were read; the corpus's are printed here.
+        _print_problems([f"error: {p}" for p in report.corpus.errors])
+        click.echo(f"{problems} input problem(s); the reports list them too.", err=True)
         if strict:
             raise UserError(f"{problems} input problem(s) (--strict)")
+
+
+def _command_line(claims_files, **options) -> str:
+    """The `factcheck check` command that reproduces a run, for the report's reader."""
+    words = ["factcheck", "check", *map(str, claims_files)]
+    defaults = {"blank": False, "stance_model": "stance_model.json"}
+    for name, value in options.items():
+        if value is None or value is False or defaults.get(name) == value:
+            continue
+        words.append("--" + name.replace("_", "-"))
+        if value is not True:
+            words.append(str(value))
+    return " ".join(shlex.quote(w) for w in words)
 
 
 @cli.command()

@@ -200,6 +200,10 @@ class Evidence:
     # Character spans, relative to `text`, of the words that matched the claim.
     highlights: tuple[tuple[int, int], ...] = ()
     provenance: str | None = None
+    # When `text` comes from a translation: the same sentence in the record's own language
+    # (aligned by sentence order), so reports can show what the source actually says.
+    original: str | None = None
+    original_lang: str | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -209,7 +213,7 @@ class Evidence:
             "score": self.score, "quoted": self.quoted, "field": self.field, "lang": self.lang,
             "title": self.title, "stance_confidence": self.stance_confidence,
             "reasons": list(self.reasons), "highlights": [list(h) for h in self.highlights],
-            "provenance": self.provenance,
+            "provenance": self.provenance, "original": self.original, "original_lang": self.original_lang,
         }
 
 
@@ -224,6 +228,9 @@ class Verdict:
     claimant_record: tuple[Evidence, ...] = ()
     # Where the claim itself was made in the corpus: shown as its source, never as support.
     appearances: tuple[Evidence, ...] = ()
+    # True only when `confidence` is a calibrated probability (a learned verdict model checked
+    # on held-out data); otherwise reports show the verdict without a number.
+    calibrated: bool = False
 
     @property
     def passed(self) -> bool | None:
@@ -237,7 +244,8 @@ class Verdict:
         return {
             "id": c.id, "text": c.text, "speaker": c.speaker, "date": c.date.iso if c.date else None,
             "lang": c.lang, "expect": c.expect, "tags": list(c.tags), "verdict": self.verdict,
-            "confidence": self.confidence, "rationale": self.rationale, "passed": self.passed,
+            "confidence": self.confidence, "calibrated": self.calibrated, "rationale": self.rationale,
+            "passed": self.passed,
             "evidence": [e.to_dict() for e in self.evidence],
             "claimant_record": [e.to_dict() for e in self.claimant_record],
             "appearances": [e.to_dict() for e in self.appearances],

@@ -31,6 +31,10 @@ from factcheck.text.folding import fold
 from factcheck.text.lexicon import Lexicons
 from factcheck.text.nlp import Segmenter
 
+# A translated sentence that cannot be aligned with one of its record's sentences is shown
+# with the record's whole text only when that text is short enough to read as one quote.
+ORIGINAL_MAX_CHARS = 600
+
 
 class Checker:
     """A corpus opened for checking: its index (brought up to date) and the NLP pipelines."""
@@ -98,7 +102,7 @@ class Checker:
             if claim.speaker else ()
         return Verdict(claim, outcome.verdict, outcome.confidence, outcome.rationale,
                        verdict.shown(evidence, self.settings.verdict.evidence_limit), record,
-                       verdict.appearances(evidence))
+                       verdict.appearances(evidence), calibrated=outcome.calibrated)
 
     def read(self, claim: Claim) -> ClaimReading:
         return read_claim(claim, self.segmenter, self.lexicons, self.store)
@@ -166,7 +170,23 @@ class Checker:
             date=c.date or (c.doc_date if not c.quoted else None), author=c.author, kind=c.kind,
             source=c.source, url=c.url, title=c.title, quoted=c.quoted,
             stance_confidence=round(judgement.confidence, 3), reasons=judgement.reasons,
-            highlights=scored.highlights, provenance=c.provenance)
+            highlights=scored.highlights, provenance=c.provenance,
+            **(self._original_of(c) if c.field != "text" else {}))
+
+    def _original_of(self, c: Candidate) -> dict:
+        """The sentence of the record's own text that a translated sentence renders: the one
+        at the same position when both have as many sentences, else the whole (short) text."""
+        rows = self.store.sentences_of([c.doc_id])
+        original = [r for r in rows if r["field"] == "text"]
+        translated = [r for r in rows if r["field"] == c.field]
+        position = next((i for i, r in enumerate(translated) if r["start"] == c.start), None)
+        if position is not None and len(original) == len(translated):
+            row = original[position]
+            return {"original": row["text"], "original_lang": row["lang"]}
+        document = self.store.document(c.doc_id)
+        if document is None or len(document.text) > ORIGINAL_MAX_CHARS:
+            return {}
+        return {"original": document.text.strip(), "original_lang": document.lang}
 
     # --- searching --------------------------------------------------------------------------
 

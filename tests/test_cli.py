@@ -140,7 +140,10 @@ def test_cli_check_with_other_weights(runner, corpus_copy, tmp_path):
     data = json.loads((out / "results.json").read_text())
     assert data["settings"]["verdict"]["model"] == "verdict_model_learned.json"
     decided = [c for c in data["claims"] if c["verdict"] != "not_enough_evidence"]
-    assert all("learned weighing" in c["rationale"] or "“" in c["rationale"] for c in decided)
+    assert all(c["rationale"] for c in decided)
+    # The learned weighing's confidence is a calibrated probability; the rules' is not.
+    assert all(c["calibrated"] for c in data["claims"]
+               if "“always”" not in c["rationale"] and "“never”" not in c["rationale"])
     missing = runner.invoke(cli, ["check", str(CLAIMS), "--corpus", str(corpus_copy), "--out", str(out),
                                   "--verdict-model", "no_such_model.json"])
     assert missing.exit_code == 2 and "no_such_model.json: cannot read these weights" in missing.output
@@ -148,3 +151,21 @@ def test_cli_check_with_other_weights(runner, corpus_copy, tmp_path):
     broken.write_text('{"weights": [1, 2]}')
     bad = runner.invoke(cli, ["test", str(CLAIMS), "--corpus", str(corpus_copy), "--stance-model", str(broken)])
     assert bad.exit_code == 2 and "not a weights file" in bad.output
+
+
+def test_cli_check_prints_input_problems_at_most_20(runner, tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    lines = ['{"id": "ok", "text": "Acme Rail sold its trains.", "date": "2020-01-02"}'] + ['{"text": '] * 25
+    (corpus / "a.jsonl").write_text("\n".join(lines) + "\n")
+    claims = tmp_path / "claims.yaml"
+    claims.write_text("- id: c1\n  text: Acme Rail sold its trains.\n")
+    result = runner.invoke(cli, ["check", str(claims), "--corpus", str(corpus), "--out", str(tmp_path / "out"),
+                                 "--format", "html", "--base-url", "https://x.example/"])
+    assert result.exit_code == 0, result.output
+    shown = [line for line in result.output.splitlines() if line.startswith("  error: a.jsonl:")]
+    assert len(shown) == 20 and shown[0].startswith("  error: a.jsonl:2:")
+    assert "… and 5 more" in result.output and "25 input problem(s)" in result.output
+    html = (tmp_path / "out" / "report.html").read_text()
+    assert "factcheck check" in html and "--base-url https://x.example/" in html  # the command line
+    assert '"url":"https://x.example/report.html#claim-c1"' in html

@@ -62,7 +62,7 @@ def test_e2e_three_files(fixture_report, tmp_path):
     assert data["corpus"]["documents"] == 11 and data["corpus"]["languages"] == {"en": 8, "fr": 3}
     assert len(data["claims"]) == 8
     md = (tmp_path / "report.md").read_text()
-    assert "## t01: Alice Martin wanted to sell Acme Rail to Borealis" in md
+    assert "## 1. Alice Martin wanted to sell Acme Rail to Borealis" in md
     html = (tmp_path / "report.html").read_text()
     assert 'id="claim-t01"' in html and html.count('type="application/ld+json"') == 8
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from factcheck.config import NlpSettings, Settings
@@ -143,7 +145,10 @@ def test_verdict_learned_weighing_decides_with_its_own_confidence(seg):
     assert outcome.verdict == "supported"
     assert outcome.confidence == pytest.approx(
         model.probabilities(claim_features(reading, weak, RULES))["supported"], abs=1e-3)
-    assert "learned weighing" in outcome.rationale
+    assert outcome.rationale.startswith("Supported by")
+    # Only a model whose file says it was calibrated gives calibrated confidences.
+    assert not outcome.calibrated
+    assert decide(reading, weak, dataclasses.replace(model, calibrated=True)).calibrated
     assert decide(reading, [], model).verdict == "not_enough_evidence"
     # The rules on temporal qualifiers still come first.
     always = read_claim(Claim("c", "Ann always sold trains."), seg)

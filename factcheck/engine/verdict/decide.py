@@ -9,11 +9,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar
 
 from factcheck.config import VerdictSettings
-from factcheck.engine.linear import LinearModel
+from factcheck.engine.linear import LinearModel, load_weights
 from factcheck.engine.stance.features.dates import date_fits
 from factcheck.model import VERDICTS, ClaimReading, Evidence, Judgement
 
@@ -23,6 +24,9 @@ class Outcome:
     verdict: str
     confidence: float
     rationale: str
+    # Whether `confidence` is a probability calibrated on held-out data (a learned weighing
+    # that says so), not a rule's score.
+    calibrated: bool = False
 
 
 def decide(reading: ClaimReading, items: list[tuple[Evidence, Judgement]], settings: VerdictSettings,
@@ -203,8 +207,12 @@ def claim_features(reading: ClaimReading, items: list[tuple[Evidence, Judgement]
     }
 
 
+@dataclass(frozen=True)
 class VerdictModel(LinearModel):
-    """Per-verdict weights of a multinomial logistic regression over CLAIM_FEATURES."""
+    """Per-verdict weights of a multinomial logistic regression over CLAIM_FEATURES; `calibrated`
+    when its file says a temperature fitted on held-out predictions is folded into them."""
+
+    calibrated: bool = False
 
     features: ClassVar[tuple[str, ...]] = CLAIM_FEATURES
     classes: ClassVar[tuple[str, ...]] = VERDICTS
@@ -212,7 +220,8 @@ class VerdictModel(LinearModel):
 
 def load_verdict_model(name: str) -> VerdictModel:
     """A verdict model: a file shipped in factcheck/data by name, or a path to a JSON file."""
-    return VerdictModel.load(name)
+    model = VerdictModel.load(name)
+    return dataclasses.replace(model, calibrated=bool(load_weights(name).get("calibrated")))
 
 
 def _learned(model: VerdictModel, features: dict[str, float], support, against, left_out: bool,
@@ -235,4 +244,4 @@ def _learned(model: VerdictModel, features: dict[str, float], support, against, 
         # The weighing leans this way on how the sentences read overall, with no single
         # sentence past the threshold: say so rather than cite one.
         why = "On the balance of the sentences found, none decisive on its own."
-    return Outcome(verdict, confidence, f"{why} (learned weighing: {round(100 * confidence)} %)")
+    return Outcome(verdict, confidence, why, calibrated=model.calibrated)
