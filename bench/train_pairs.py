@@ -226,6 +226,9 @@ def main(argv=None) -> None:
                         help="generated pairs scored only (never fitted or selected on)")
     parser.add_argument("--quick", action="store_true", help="fewer candidates")
     parser.add_argument("--speed", type=int, default=1000, help="pairs to time inference on")
+    parser.add_argument("--powers", type=float, nargs="*", help="source-weight powers to try")
+    parser.add_argument("--cs", type=float, nargs="*", help="inverse regularisation strengths to try")
+    parser.add_argument("--kinds", nargs="*", help="candidate learners to try")
     parser.add_argument("--speed-only", action="store_true", help="time the model at --out on dev pairs and stop")
     args = parser.parse_args(argv)
     if args.speed_only:
@@ -261,8 +264,8 @@ def main(argv=None) -> None:
                 for s, idx in dev_by_source.items() if len(idx)}
 
     candidates = []
-    powers = (0.5,) if args.quick else (0.3, 0.6)
-    cs = (1.0,) if args.quick else (0.3,)
+    powers = args.powers or ((0.5,) if args.quick else (0.3, 0.6))
+    cs = args.cs or ((1.0,) if args.quick else (0.3,))
     x_both = sp.hstack([sp.csr_matrix(z), hashed]).tocsr()
     x_fr = sp.hstack([sp.csr_matrix(z2), hashed]).tocsr()
     x_fr_en_lex = sp.hstack([sp.csr_matrix(z2), hashed_en_lex]).tocsr()
@@ -270,8 +273,8 @@ def main(argv=None) -> None:
         weights = source_weights([rows[i] for i in train], power)
         index, y, w = expand([rows[i] for i in train], weights)
         index = train[index]
-        for kind in (("lr-dense", "lr-dense+hashed", "lr-dense+fr+hashed", "hgb-dense") if args.quick
-                     else ("lr-dense", "lr-dense+fr+hashed", "lr-dense+fr+hashed-en-words", "hgb-dense")):
+        for kind in args.kinds or (("lr-dense", "lr-dense+hashed", "lr-dense+fr+hashed", "hgb-dense") if args.quick
+                                   else ("lr-dense", "lr-dense+fr+hashed", "lr-dense+fr+hashed-en-words", "hgb-dense")):
             for c in (cs if "hashed" in kind else (1.0,)):
                 t = time.time()
                 if kind == "lr-dense":
