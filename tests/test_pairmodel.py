@@ -78,6 +78,8 @@ def test_the_shipped_weights_load_and_score(light):
     assert max(p, key=p.get) == "supports"
     assert set(model.features(a, b)) == set(DENSE)
     assert model.explain(a, b)
+    negated = model.score_texts(light, "The board approved the merger.", "The board did not approve the merger.", "en")
+    assert negated["refutes"] > p["refutes"]
 
 
 def test_a_corrupt_weights_file_is_an_input_error_naming_it(tmp_path):

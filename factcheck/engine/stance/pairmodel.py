@@ -558,6 +558,12 @@ class PairModel:
         dense, sparse = self.featurizer.both(claim, evidence)
         return dict(zip(CLASSES, _softmax(self.logits(dense, sparse) / self.temperature).tolist()))
 
+    def score_texts(self, segmenter, claim: str, evidence: str, lang: str) -> dict[str, float]:
+        """`probabilities` of two texts, read by `segmenter` (a factcheck.segment.Segmenter) on its
+        light path, as the model was fitted."""
+        a, b = segmenter.analyze([claim, evidence], lang, full=False)
+        return self.probabilities(a, b)
+
     def explain(self, claim: Analysis, evidence: Analysis, top: int = 5) -> list[tuple[str, float]]:
         """The features that pushed the predicted class most, with their contributions
         (dense features by name; sparse ones by their readable names too)."""
