@@ -355,9 +355,11 @@ def pair_level(settings: Settings, bench: Path = BENCH) -> dict:
         rows = [r for r in load_pair_file(source, bench) if r["split"] == "dev"]
         rows.sort(key=lambda r: hashlib.sha256(r["id"].encode()).hexdigest())
         rows = rows[:2000]
+        started = time.process_time()
         found = judge.judge(PairInput(id=r["id"], claim=r["claim"], evidence=r["evidence"], lang=r["lang"])
                             for r in rows)
         predicted = [s.stance for s in found]
+        cpu = time.process_time() - started
         if source == "daccord":
             # Contradiction detection: "compatible" pairs are right unless called a refutation.
             gold = ["refutes" if r["label"] == "refutes" else "other" for r in rows]
@@ -365,6 +367,8 @@ def pair_level(settings: Settings, bench: Path = BENCH) -> dict:
             out[source] = scores(gold, predicted, ("refutes", "other"))
         else:
             out[source] = scores([names[r["label"]] for r in rows], predicted, tuple(names))
+        # CPU seconds of this process: the machine is shared, wall time would say more of it.
+        out[source]["pairs_per_cpu_second"] = round(len(rows) / cpu, 1) if cpu else None
     return out
 
 

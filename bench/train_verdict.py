@@ -3,7 +3,8 @@
     python -m bench.train_verdict ../shared/bench/climate-fever ../shared/bench/scifact \
         [--config run.toml] --out factcheck/data/verdict_model_learned.json
 
-Every train claim goes through the real engine (`Checker.weigh`: retrieval, ranking, stance);
+Every train claim whose pairs the stance models never fitted on (the pairs data's dev carve-out)
+goes through the real engine (`Checker.weigh`: retrieval, ranking, stance);
 its evidence, summed up as `factcheck.engine.verdict.CLAIM_FEATURES`, and its gold label fit a
 multinomial logistic regression over the four verdicts, `mixed` included. How much the rarer
 verdicts are weighted up and how strong the L2 penalty is are chosen by 5-fold cross-validation
@@ -29,6 +30,7 @@ from factcheck.model import VERDICTS
 from factcheck.engine.verdict import CLAIM_FEATURES, VerdictModel, claim_features
 
 from .evaluate import CLAIM_LABELS, load_benchmark, scores, to_claim, write_corpus
+from .pairs_data import split_of
 from .train import ROOT, fit
 from .train_stance import expected_calibration_error, temperature
 
@@ -37,10 +39,21 @@ STRENGTHS = (0.0003, 0.003, 0.03)
 FOLDS = 5
 
 
+def unseen_by_the_stance_models(bench_name: str, claim_id: str) -> bool:
+    """Whether a train claim's pairs are in the pairs data's dev carve-out: the pair and stance
+    models never fitted on them (they only chose among candidates on them). Their stance on
+    the claims they were fitted on is more confident than it will be on new ones, and a
+    weighing fitted there would learn to trust it too much."""
+    prefix = {"climate-fever": "climate_fever", "scifact": "scifact"}[bench_name]
+    raw = claim_id[len("sf-"):] if bench_name == "scifact" else claim_id
+    return split_of(f"{prefix}:{raw}") == "dev"
+
+
 def claim_rows(bench_dir: Path, settings: Settings, split: str = "train", limit: int | None = None):
-    """(features, gold verdict) for each claim of `split`."""
+    """(features, gold verdict) for each claim of `split` that the stance models never saw."""
     bench = load_benchmark(bench_dir)
-    claims = bench.claims_in(split)[:limit] if limit else bench.claims_in(split)
+    claims = [c for c in bench.claims_in(split) if unseen_by_the_stance_models(bench_dir.name, c["id"])]
+    claims = claims[:limit] if limit else claims
     work = Path(tempfile.mkdtemp(prefix="factcheck-train-verdict-"))
     rows, labels = [], []
     with Checker(write_corpus(bench, work / "corpus"), db=work / "index.db", settings=settings) as checker:

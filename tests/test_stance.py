@@ -175,3 +175,40 @@ def test_stance_another_actor_settles_nothing(seg, claim, sentence):
 ])
 def test_stance_contrast_is_flagged(seg, claim, sentence):
     assert stance_of(seg, claim, sentence).features["contrast"] == 1
+
+
+# --- the learned stance ---------------------------------------------------------------------------
+
+
+def test_stance_learned_model_reads_the_pair_model(seg, tmp_path):
+    import json
+
+    from factcheck.errors import InputError
+
+    learned = load_stance_model("stance_model_learned.json")
+    assert learned.pair_model is not None
+    assert load_stance_model("stance_model.json").pair_model is None
+    from importlib import resources
+    broken = tmp_path / "stance.json"
+    data = json.loads(resources.files("factcheck.data").joinpath("stance_model_learned.json").read_text())
+    data["pair_model"] = "no_such_pair_model.npz"
+    broken.write_text(json.dumps(data))
+    with pytest.raises(InputError, match="no_such_pair_model.npz"):
+        load_stance_model(str(broken))
+
+
+def test_stance_learned_model_gives_probabilities_from_its_features(seg):
+    global MODEL
+    saved, MODEL = MODEL, load_stance_model("stance_model_learned.json")
+    try:
+        same = stance_of(seg, "Acme accepted the offer from Borealis.", "Acme accepted the offer from Borealis.")
+        denied = stance_of(seg, "Acme accepted the offer from Borealis.",
+                           "Acme did not accept the offer from Borealis.")
+    finally:
+        MODEL = saved
+    for judgement in (same, denied):
+        assert sum(judgement.probabilities.values()) == pytest.approx(1.0)
+        assert 0.0 <= judgement.features["pair_supports"] <= 1.0
+    assert same.features["pair_supports"] > denied.features["pair_supports"]
+    assert denied.features["pair_refutes"] > same.features["pair_refutes"]
+    assert same.stance == "supports" and denied.stance == "contradicts"

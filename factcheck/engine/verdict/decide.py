@@ -165,11 +165,12 @@ def _first_named(reading: ClaimReading) -> str | None:
 # The stance features of the best few sentences, averaged: what the sentences most on the claim's
 # topic do with it (deny it, change its numbers or dates, hedge), whatever stance they got.
 TOP_STANCE_FEATURES = ("neg_mismatch", "opposed", "num_mismatch", "date_mismatch", "hedged", "contrast",
-                       "token_set", "coverage")
+                       "token_set", "coverage", "pair_supports", "pair_refutes")
 # What the learned verdict model reads of a claim's evidence, each in [0, 1].
 CLAIM_FEATURES = ("support", "against", "both", "max_support", "max_against", "mean_support_top5",
                   "mean_against_top5", "support_sources", "against_sources", "top_relevance",
-                  "mean_relevance_top5", "evidence_items", "top_neutral",
+                  "mean_relevance_top5", "evidence_items", "top_neutral", "max_pair_supports",
+                  "max_pair_refutes", "pair_both",
                   *(f"top3_{name}" for name in TOP_STANCE_FEATURES))
 TOP = 5
 
@@ -192,6 +193,8 @@ def claim_features(reading: ClaimReading, items: list[tuple[Evidence, Judgement]
 
     top3 = {f"top3_{name}": mean(j.features.get(name, 0.0) for _, j in evidence[:3])
             for name in TOP_STANCE_FEATURES}
+    max_pair_supports = max((j.features.get("pair_supports", 0.0) for _, j in evidence[:TOP]), default=0.0)
+    max_pair_refutes = max((j.features.get("pair_refutes", 0.0) for _, j in evidence[:TOP]), default=0.0)
     return top3 | {
         "support": s, "against": c, "both": s * c,
         "max_support": max((j.probabilities["supports"] for _, j in evidence), default=0.0),
@@ -204,6 +207,11 @@ def claim_features(reading: ClaimReading, items: list[tuple[Evidence, Judgement]
         "mean_relevance_top5": mean(e.score / 100.0 for e, _ in top),
         "evidence_items": min(len(evidence), 16) / 16,
         "top_neutral": top[0][1].probabilities["neutral"] if top else 1.0,
+        # The pair model's strongest reading each way, whatever stance the sentence got: a
+        # record split between sentences for and against is "mixed".
+        "max_pair_supports": max_pair_supports,
+        "max_pair_refutes": max_pair_refutes,
+        "pair_both": max_pair_supports * max_pair_refutes,
     }
 
 
