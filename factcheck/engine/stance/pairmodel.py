@@ -51,6 +51,7 @@ DENSE = (
     "negation_claim", "negation_evidence", "negation_mismatch",
     "hedge_claim", "hedge_evidence", "hedge_mismatch",
     "opposite", "direction_conflict", "quantifier_conflict", "reporting_evidence",
+    "contrast_evidence", "falsity_claim", "falsity_evidence",
     "number_claim", "number_match", "number_mismatch", "number_missing", "number_higher",
     "number_lower", "number_evidence_only", "number_satisfied", "number_violated",
     "number_evidence_bound", "number_approximate",
@@ -73,7 +74,7 @@ class PairWords:
     comparators: tuple[tuple[tuple[str, ...], str], ...]
     digest: str
 
-    LISTS = ("negations", "hedges", "more", "less", "universal", "partial", "reporting")
+    LISTS = ("negations", "hedges", "more", "less", "universal", "partial", "reporting", "contrast", "falsity")
 
     @classmethod
     def load(cls, name: str | Path = DEFAULT_WORDS) -> PairWords:
@@ -308,6 +309,9 @@ class PairFeaturizer:
         e_all, e_some = bool(e.hits(self.words, "universal")), bool(e.hits(self.words, "partial"))
         dense["quantifier_conflict"] = float((c_all and e_some and not e_all) or (c_some and e_all and not c_all))
         dense["reporting_evidence"] = float(bool(e.hits(self.words, "reporting")))
+        dense["contrast_evidence"] = float(bool(e.hits(self.words, "contrast")))
+        dense["falsity_claim"] = float(bool(c.hits(self.words, "falsity")))
+        dense["falsity_evidence"] = float(bool(e.hits(self.words, "falsity")))
         dense["opposite"] = float(_opposite_count(self.words, c, e))
 
         self._numbers(c, e, dense)
@@ -326,7 +330,8 @@ class PairFeaturizer:
                      "quantifier_conflict", "number_mismatch", "number_missing", "number_match",
                      "number_satisfied", "number_violated", "date_satisfied", "date_violated",
                      "date_mismatch", "date_match", "date_missing", "swaps", "swap_capital",
-                     "swap_number", "capital_missing", "sentence_negation_mismatch", "lang_fr"):
+                     "swap_number", "capital_missing", "sentence_negation_mismatch", "contrast_evidence",
+                     "falsity_evidence", "lang_fr"):
             if dense[name]:
                 level = min(2, int(dense[name]))
                 sparse[f"x:{name}{level}|cov{cov}"] = 1.0
