@@ -336,11 +336,6 @@ def table(result: dict) -> str:
 BENCH = Path(__file__).resolve().parents[2] / "shared" / "bench"
 # (data set, the split never fitted on) - SciFact's "dev" is our carve-out of its train claims.
 HELD_OUT = (("climate-fever", "test"), ("scifact", "dev"), ("averitec-dev", None))
-# The engine before the learned stance (hand-set weights, verdict rules, relevance gate).
-PREVIOUS_DEFAULT = {"stance": {"model": "stance_model.json"}, "verdict": {"model": None},
-                    "score": {"min_relevance": 38.0}}
-
-
 def pair_level(settings: Settings, bench: Path = BENCH) -> dict:
     """Stance of the pairs data sets' dev carve-outs (never fitted on; the models were chosen on
     them), through `factcheck pairs`' path."""
@@ -372,26 +367,41 @@ def pair_level(settings: Settings, bench: Path = BENCH) -> dict:
     return out
 
 
-def evaluate_all(settings: Settings, workdir: Path | None = None, limit: int | None = None) -> dict:
-    previous = settings.replace(**PREVIOUS_DEFAULT)
+LEARNED = Path(__file__).resolve().parents[1] / "configs" / "learned.toml"
+
+
+def evaluate_all(systems: dict[str, Settings], limit: int | None = None) -> dict:
+    """Every held-out set through each system, with the majority class and bm25s retrieval
+    followed by the default engine's stance and rules, in one run."""
     result = {"claims": {}, "pairs": {}}
     for name, split in HELD_OUT:
         folder = BENCH / name
-        ours = evaluate(folder, split=split, limit=limit, settings=settings, bm25s=False)
-        before = evaluate(folder, split=split, limit=limit, settings=previous, baselines=False)
-        ours["claim_level"]["previous_default"] = before["claim_level"]["factcheck"]
-        if "bm25s_plus_stance" in before["claim_level"]:
-            ours["claim_level"]["bm25s_plus_rules"] = before["claim_level"]["bm25s_plus_stance"]
-            ours["retrieval"]["bm25s_recall_at_5"] = before["retrieval"].get("bm25s_recall_at_5")
-        if "evidence_level" in before:
-            ours["evidence_level"]["previous_default"] = before["evidence_level"]["factcheck"]
-        result["claims"][name] = ours
-    result["pairs"] = {"factcheck": pair_level(settings), "previous_default": pair_level(previous)}
+        merged = None
+        for n, (system, settings) in enumerate(systems.items()):
+            one = evaluate(folder, split=split, limit=limit, settings=settings, baselines=n == 0, bm25s=n == 0)
+            if merged is None:
+                merged = one
+                levels = {level: dict(one.get(level, {})) for level in ("claim_level", "evidence_level")}
+                merged["claim_level"] = {system: levels["claim_level"].pop("factcheck"), **levels["claim_level"]}
+                if "bm25s_plus_stance" in merged["claim_level"]:
+                    merged["claim_level"]["bm25s_plus_rules"] = merged["claim_level"].pop("bm25s_plus_stance")
+                if "evidence_level" in one:
+                    merged["evidence_level"] = {system: levels["evidence_level"].pop("factcheck"),
+                                                **levels["evidence_level"]}
+                merged["retrieval"] = {f"{system}_recall_at_5" if k == "factcheck_recall_at_5" else k: v
+                                       for k, v in one["retrieval"].items()}
+            else:
+                merged["claim_level"][system] = one["claim_level"]["factcheck"]
+                if "evidence_level" in one:
+                    merged["evidence_level"][system] = one["evidence_level"]["factcheck"]
+                merged["retrieval"][f"{system}_recall_at_5"] = one["retrieval"]["factcheck_recall_at_5"]
+        result["claims"][name] = merged
+    result["pairs"] = {system: pair_level(settings) for system, settings in systems.items()}
     return result
 
 
 def all_table(result: dict) -> str:
-    lines = ["| data set (split never fitted on) | system | accuracy | macro-F1 | calibration error |",
+    lines = ["| data set (split never fitted on) | system | accuracy | macro-F1 | calibration error / speed |",
              "| --- | --- | ---: | ---: | ---: |"]
     for name, r in result["claims"].items():
         for system, s in r["claim_level"].items():
@@ -403,7 +413,7 @@ def all_table(result: dict) -> str:
     for system, sources in result["pairs"].items():
         for source, s in sources.items():
             lines.append(f"| {source} pairs (dev carve-out, {s['n']}) | {system} | {s['accuracy']:.3f} | "
-                         f"{s['macro_f1']:.3f} | |")
+                         f"{s['macro_f1']:.3f} | {s.get('pairs_per_cpu_second')} pairs/CPU-s |")
     return "\n".join(lines)
 
 
@@ -411,7 +421,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("bench_dir", type=Path, nargs="?", help="one data set (else --all)")
     parser.add_argument("--all", action="store_true",
-                        help="every held-out set, with the baselines and the previous default")
+                        help="every held-out set through the default and the learned engine (configs/learned.toml), with the baselines")
     parser.add_argument("--config", type=Path, default=None, help="the run's settings (TOML)")
     parser.add_argument("--split", default="test", help="train or test (benchmarks with a split.json)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N claims (a smoke run)")
@@ -427,7 +437,10 @@ def main(argv=None) -> int:
     if args.verdict_model:
         settings = settings.replace(verdict={"model": args.verdict_model})
     if args.all:
-        result = evaluate_all(settings, limit=args.limit)
+        systems = {"default": Settings(), "learned": Settings.from_toml(LEARNED)}
+        if args.config or args.model or args.verdict_model:
+            systems["configured"] = settings
+        result = evaluate_all(systems, limit=args.limit)
         print(all_table(result))
         for name, r in result["claims"].items():
             print("\n" + table(r))

@@ -53,8 +53,10 @@ def sample(rows: list[dict], per_source: int, seed: int = 0) -> list[dict]:
 
 
 def features(rows: list[dict], judge: PairJudge, cache: Path | None = None) -> np.ndarray:
-    key = hashlib.sha256(json.dumps([judge.settings.describe(), [r["id"] for r in rows],
-                                     list(FEATURES)]).encode()).hexdigest()[:16]
+    # The pair model's own weights are part of the features: a refitted one makes new ones.
+    pair_meta = judge.model.pair_model.meta if judge.model.pair_model else {}
+    key = hashlib.sha256(json.dumps([judge.settings.describe(), [r["id"] for r in rows], list(FEATURES),
+                                     pair_meta], sort_keys=True, default=str).encode()).hexdigest()[:16]
     if cache:
         path = cache / f"stance_features_{key}.npy"
         if path.exists():

@@ -23,6 +23,15 @@ def need(name: str) -> Path:
     return path
 
 
+def need_file(name: str, file: str) -> Path:
+    path = BENCH / name
+    if not (path / file).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI has ../shared/bench/{name} beside the clone")
+        pytest.skip(f"no {path}")
+    return path
+
+
 def test_bench_scores_are_right_on_a_hand_case():
     result = scores(["a", "a", "b", "b"], ["a", "b", "b", "b"], ("a", "b", "c"))
     assert result["accuracy"] == 0.75
@@ -60,3 +69,28 @@ def test_bench_training_writes_weights_for_every_stance():
     weights = fit(rows, labels)
     assert set(weights) == {"supports", "contradicts", "neutral"}
     assert all("bias" in w for w in weights.values())
+
+
+def test_bench_scifact_claims_get_verdicts_from_their_rationales():
+    from bench.evaluate import load_benchmark, scifact_split
+
+    bench = load_benchmark(need_file("scifact", "claims_train.jsonl"))
+    labels = {c["id"]: c["label"] for c in bench.claims}
+    assert set(labels.values()) <= {"SUPPORTS", "REFUTES", "DISPUTED", "NOT_ENOUGH_INFO"}
+    # The carve-out is fixed by the claim id alone, so it never moves between runs.
+    assert all(bench.split[c["id"]] == scifact_split(c["id"][len("sf-"):]) for c in bench.claims)
+    dev = bench.claims_in("dev")
+    assert 0.1 < len(dev) / len(bench.claims) < 0.2
+    rationale = [e for e in bench.evidence if e["label"] != "NOT_ENOUGH_INFO"]
+    assert rationale and all(labels[e["claim_id"]] != "NOT_ENOUGH_INFO" for e in rationale)
+
+
+def test_bench_the_learned_configuration_loads():
+    from bench.evaluate import LEARNED
+    from factcheck.config import Settings
+    from factcheck.engine.stance import load_stance_model
+    from factcheck.engine.verdict import load_verdict_model
+
+    settings = Settings.from_toml(LEARNED)
+    assert load_stance_model(settings.stance.model).pair_model is not None
+    assert load_verdict_model(settings.verdict.model).calibrated
