@@ -171,11 +171,15 @@ class Checker:
         if not query:
             return []
         hits = self.shards.search(groups, query, settings.limit, authors=authors)
-        return self._candidates_of([(h.shard, h.row) for h in hits], [h.score for h in hits])
+        numbers = {h.position: n for n, h in enumerate(sorted(hits, key=lambda h: h.position))}
+        return self._candidates_of([(h.shard, h.row) for h in hits], [numbers[h.position] for h in hits],
+                                   [h.score for h in hits])
 
-    def _candidates_of(self, rows: list, scores: list[float] | None = None) -> list[Candidate]:
-        """Candidates for (shard, row) pairs, in that order, numbered in that order: ids
-        that are the same whatever the shards (a rank breaks ties by them)."""
+    def _candidates_of(self, rows: list, numbers: list[int], scores: list[float] | None = None
+                       ) -> list[Candidate]:
+        """Candidates for (shard, row) pairs, in that order, numbered by their place in the
+        corpus (see store.shards.position): ids that are the same whatever the shards, by
+        which a rank breaks ties."""
         by_shard: dict[int, list] = {}
         for shard, row in rows:
             by_shard.setdefault(shard, []).append(row)
@@ -184,15 +188,16 @@ class Checker:
             for row, c in zip(shard_rows, candidates_from_rows(self.shards.stores[shard], shard_rows)):
                 made[(shard, row["id"])] = c
         return [dataclasses.replace(made[(shard, row["id"])], sentence_id=number,
-                                    bm25=round(scores[number], 6) if scores else 0.0)
-                for number, (shard, row) in enumerate(rows)]
+                                    bm25=round(score, 6))
+                for (shard, row), number, score in zip(rows, numbers, scores or [0.0] * len(rows))]
 
     def judge_documents(self, claim: Claim, doc_ids: Iterable[str], *, with_judgements: bool = False):
         """The stance of every sentence of the given documents on a claim - the same reading,
         scoring and stance as `check_claim`, without retrieval (for evaluations). With
         `with_judgements`, (Evidence, Judgement) pairs, as the verdict stage takes them."""
         reading = self.read(claim)
-        candidates = self._candidates_of(self.shards.sentences_of(doc_ids))
+        rows = self.shards.sentences_of(doc_ids)
+        candidates = self._candidates_of(rows, list(range(len(rows))))
         judged = [(self._evidence(s, j), j) for s, j in
                   self._judge(reading, rank(reading, candidates, self.segmenter, self.settings.score))]
         return judged if with_judgements else [e for e, _ in judged]

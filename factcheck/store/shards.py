@@ -56,14 +56,13 @@ class Hit:
     shard: int
     row: sqlite3.Row
     score: float
-    doc_id: str
+    position: tuple  # see ShardSet.position
 
     @property
     def order(self) -> tuple:
-        """Best first; ties by position in the corpus, the same whatever the shards.
-        Rounded: the same sum computed in another order must not change who comes first."""
-        r = self.row
-        return (-round(self.score, 9), self.doc_id, r["field"] != "text", r["field"], r["start"])
+        """Best first, ties in corpus order. Rounded: the same sum computed in another
+        order must not change who comes first."""
+        return (-round(self.score, 9), self.position)
 
 
 class ShardSet:
@@ -166,19 +165,20 @@ class ShardSet:
             hits = self.phrase_rows(group)
             value = math.log((rows - hits + 0.5) / (hits + 0.5)) if words else 0.0
             idf.append(value if value > 0 else 1e-6)
-        doc_ids = self._doc_ids(pools)
+        files = self._files(pools)
         found = [Hit(shard, row, bm25(tokens(row["terms"]), phrases, idf, average),
-                     doc_ids[(shard, row["doc_rowid"])])
+                     position(files[(shard, row["doc_rowid"])], row))
                  for shard, pool in pools for row in pool]
         found.sort(key=lambda h: h.order)
         return found[:limit]
 
-    def _doc_ids(self, pools) -> dict[tuple[int, int], str]:
+    def _files(self, pools) -> dict[tuple[int, int], str]:
+        """The file of each row's document, by (shard, document rowid)."""
         found = {}
         for shard, pool in pools:
             rowids = {r["doc_rowid"] for r in pool}
             for rowid, row in self.stores[shard].documents_by_rowid(rowids).items():
-                found[(shard, rowid)] = row["id"]
+                found[(shard, rowid)] = row["file"]
         return found
 
     def _without_known_copies(self, pools):
@@ -199,14 +199,12 @@ class ShardSet:
         return [(i, [r for r in pool if not (r["quoted"] and copy(i, r))]) for i, pool in pools]
 
     def sentences_of(self, doc_ids: Iterable[str]) -> list[tuple[int, sqlite3.Row]]:
-        """(shard, row) of every sentence of the given documents, in the same order whatever
-        the shards: by document id, text before translations, position."""
+        """(shard, row) of every sentence of the given documents, in corpus order."""
         doc_ids = list(doc_ids)
         pools = [(i, store.sentences_of(doc_ids)) for i, store in enumerate(self.stores)]
-        ids = self._doc_ids(pools)
+        files = self._files(pools)
         rows = [(i, row) for i, pool in pools for row in pool]
-        rows.sort(key=lambda ir: (ids[(ir[0], ir[1]["doc_rowid"])], ir[1]["field"] != "text",
-                                  ir[1]["field"], ir[1]["start"]))
+        rows.sort(key=lambda ir: position(files[(ir[0], ir[1]["doc_rowid"])], ir[1]))
         return rows
 
     # --- the analysis cache (the first shard's) --------------------------------------------------
@@ -298,6 +296,16 @@ def merge_stats(stats: list[IndexStats]) -> IndexStats:
     for names in (merged.added, merged.updated, merged.removed):
         names.sort()
     return merged
+
+
+def position(file: str, row) -> tuple:
+    """Where a sentence row is in the corpus, the same whatever the shards: its file in the
+    order the corpus is read (a folder's files before its subfolders), its document in its
+    file (a file's documents are all in one shard, in order), its field, its offset. A fresh
+    single index numbers its sentences in this order."""
+    parts = file.split("/")
+    return (tuple((1, d) for d in parts[:-1]) + ((0, parts[-1]),), row["doc_rowid"],
+            row["field"] != "text", row["field"], row["start"])
 
 
 def bm25(row_tokens: list[str], phrases: list[list[str]], idf: list[float], average: float) -> float:
