@@ -123,6 +123,7 @@ def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None,
             store.set_meta("corpus_hash", _corpus_hash(store, aliases))
             store.set_meta("sentence_count",
                            str(store.db.execute("SELECT count(*) FROM sentences").fetchone()[0]))
+        store.checkpoint()
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot write the index {store.path}: {exc}", hint=store_hint(exc)) from None
     finally:

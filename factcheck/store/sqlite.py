@@ -96,9 +96,10 @@ class Store:
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True, readonly: bool = False) -> Store:
-        """`readonly`: for checks on a cluster's workers, which never write; the file is read
-        as immutable (no locks, no WAL), which works where SQLite's locking does not, such
-        as a network filesystem; the index must not change while they read it."""
+        """`readonly`: for checks on a cluster's workers, which never write. When everything
+        is in the database file (an index run ends with a checkpoint), it is read as
+        immutable - no locks, no WAL - which works where SQLite's locking does not, such as
+        a network filesystem: the index must then not change while they read it."""
         path = Path(path)
         if not path.exists() and (readonly or not create):
             raise StoreError(f"no index at {path}", hint="Run `factcheck index CORPUS` first.")
@@ -124,8 +125,10 @@ class Store:
 
     @classmethod
     def _open_readonly(cls, path: Path) -> Store:
+        wal = path.with_name(path.name + "-wal")
+        mode = "mode=ro" if wal.exists() and wal.stat().st_size else "immutable=1"
         try:
-            connection = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True,
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True,
                                          isolation_level=None, check_same_thread=False)
             connection.row_factory = sqlite3.Row
             version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -174,6 +177,11 @@ class Store:
             raise
         else:
             self.db.execute("COMMIT")
+
+    def checkpoint(self) -> None:
+        """Move what the write-ahead log holds into the database file (see `open`, readonly)."""
+        with contextlib.suppress(sqlite3.OperationalError):
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def lock(self, wait: float = 0.0) -> None:
         """Take the writer's lock, waiting up to `wait` seconds for another run."""
