@@ -63,7 +63,7 @@ class Cluster:
                 raise ClusterError(f"--cluster {address}: expected local, local:N (N workers) or tcp://HOST:PORT")
             workers = int(count) if count else (os.cpu_count() or 1)
             local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                 dashboard_address=None, silence_logs=logging.ERROR)
+                                 dashboard_address=":0", silence_logs=logging.ERROR)
             return cls(Client(local), local)
         if "://" not in address:
             raise ClusterError(f"--cluster {address}: expected local, local:N (N workers) or tcp://HOST:PORT")
@@ -96,6 +96,13 @@ class Cluster:
         for worker, paths_missing in sorted(missing.items()):
             if paths_missing:
                 raise ClusterError(f"the worker {worker} cannot see {paths_missing[0]}", hint=SHARED_STORAGE)
+
+    def prepare(self, checker) -> None:
+        """Open the checker's index and load its pipelines on every worker now, rather than
+        in each worker's first task."""
+        self.require_paths([checker.corpus.resolve(), *[p.resolve() for p in checker.shards.paths]])
+        self.client.run(_prepare, corpus=str(checker.corpus.resolve()), db=str(checker.db_path.resolve()),
+                        settings=checker.settings)
 
     # --- the work ------------------------------------------------------------------------------
 
@@ -179,6 +186,12 @@ def _index_shard(shard: int, *, corpus: str, db: str, shards: int, settings: Set
     segmenter = Segmenter(settings, Aliases(load_aliases(Path(corpus))))
     with Store.open(shard_paths(Path(db), shards)[shard]) as store:
         return update_index(Path(corpus), store, segmenter, wait=wait, shard=(shard, shards))
+
+
+def _prepare(*, corpus: str, db: str, settings: Settings) -> None:
+    checker = _checker(corpus, db, settings)
+    for lang in settings.nlp.languages:
+        checker.segmenter.analyze(["A sentence."], lang, full=True)
 
 
 def _check_claims(claims: list[Claim], *, corpus: str, db: str, settings: Settings) -> list[Verdict]:
