@@ -165,7 +165,8 @@ def _tokenizer_seconds(texts: list[str]) -> float:
 
 
 def measure(size: int, runs: int, claims_count: int, batch: int, work: Path,
-            shards: tuple[int, ...] = (), workers: tuple[int, ...] = ()) -> list[tuple]:
+            shards: tuple[int, ...] = (), workers: tuple[int, ...] = (), *,
+            scaling_only: bool = False) -> list[tuple]:
     from rapidfuzz import fuzz, process
 
     from factcheck import Checker, Claim
@@ -179,6 +180,9 @@ def measure(size: int, runs: int, claims_count: int, batch: int, work: Path,
     batch_claims = generator.claims(own, batch)
     raw_mb = sum(p.stat().st_size for p in corpus.iterdir()) / 1e6
     rows: list[tuple] = []
+    if scaling_only:
+        return measure_scaling(size, corpus, work / f"index-{size}.db", claims, batch_claims, work,
+                               shards or (1,), workers or (1,))
 
     index_times, peaks = [], []
     db = work / f"index-{size}.db"
@@ -388,6 +392,8 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
     parser.add_argument("--shards", default="", help="shard counts to measure, e.g. 1,4")
     parser.add_argument("--workers", default="", help="Dask worker counts to measure, e.g. 1,2")
+    parser.add_argument("--scaling-only", action="store_true",
+                        help="only the --shards/--workers figures (not the one-process ones)")
     parser.add_argument("--append", action="store_true",
                         help="add the rows to results.csv (replacing those of the same size and metric)")
     args = parser.parse_args(argv)
@@ -397,7 +403,8 @@ def main(argv=None) -> int:
         for size in (int(s) for s in args.sizes.split(",")):
             rows += measure(size, args.runs, args.claims, args.batch, work,
                             tuple(int(n) for n in args.shards.split(",") if n),
-                            tuple(int(n) for n in args.workers.split(",") if n))
+                            tuple(int(n) for n in args.workers.split(",") if n),
+                            scaling_only=args.scaling_only)
             print(f"measured {size} sentences", file=sys.stderr)
     finally:
         if not args.keep:

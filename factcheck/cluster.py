@@ -55,7 +55,11 @@ class Cluster:
         (`tcp://HOST:8786`, started with `dask scheduler` and `dask worker`)."""
         import logging
 
-        from dask.distributed import Client, LocalCluster
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise ClusterError("--cluster needs Dask distributed, which is not installed",
+                               hint="pip install 'factcheck[cluster]' (or \"dask[distributed]\")") from None
 
         if address == "local" or address.startswith("local:"):
             count = address.partition(":")[2]
