@@ -312,13 +312,17 @@ def bm25(row_tokens: list[str], phrases: list[list[str]], idf: list[float], aver
     """FTS5's bm25() of one row for an OR-query of phrases, with the given corpus statistics
     (higher is better; FTS5 returns it negated)."""
     length = len(row_tokens)
+    counts = Counter(row_tokens)
     score = 0.0
     norm = K1 * (1 - B + B * length / average) if average else K1
     for words, weight in zip(phrases, idf):
-        if not words:
-            continue
         n = len(words)
-        frequency = sum(1 for i in range(length - n + 1) if row_tokens[i:i + n] == words)
+        if n == 1:
+            frequency = counts.get(words[0], 0)
+        elif n and all(w in counts for w in words):
+            frequency = sum(1 for i in range(length - n + 1) if row_tokens[i:i + n] == words)
+        else:
+            continue
         if frequency:
             score += weight * frequency * (K1 + 1) / (frequency + norm)
     return score
