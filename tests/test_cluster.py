@@ -202,3 +202,19 @@ def test_cluster_worker_killed_without_retries_fails_clearly(tmp_path):
         assert "nothing was written" in str(caught.value)
     finally:
         cluster.stop()
+
+
+@pytest.mark.slow
+def test_cluster_bench_perf_scaling_rows(tmp_path):
+    import csv
+
+    from bench.perf import main
+
+    assert main(["--sizes", "1500", "--runs", "1", "--claims", "10", "--batch", "10", "--shards", "1,2",
+                 "--workers", "1,2", "--scaling-only", "--out", str(tmp_path)]) == 0
+    with open(tmp_path / "results.csv") as stream:
+        value = {r["metric"]: float(r["value"]) for r in csv.DictReader(stream)}
+    assert {"index_sentences_per_s@shards=1,workers=1", "index_sentences_per_s@shards=2,workers=2",
+            "check_p50_ms@shards=2", "check_p95_ms@shards=2", "batch_10_s@workers=2",
+            "worker_peak_rss_mb@workers=2", "scaling_efficiency_index", "scaling_efficiency_batch"} <= set(value)
+    assert all(v > 0 for v in value.values())
