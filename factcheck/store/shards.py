@@ -6,8 +6,8 @@
   `index-1-of-N.db` ... `index-N-of-N.db`.
 - Search gives the same candidates from N shards as from one: every shard returns its best
   rows by its own BM25, and the union is ranked again by BM25 with corpus-wide statistics
-  (row count, average length, rows per term summed over the shards); ties are broken by
-  (document id, field, start), never by a shard's row ids.
+  (row count, average length, rows per term summed over the shards); ties are broken by the
+  sentence's place in the corpus (`position`), never by a shard's row ids.
 - The analysis cache (readings of candidate sentences) lives in the first shard.
 """
 
@@ -56,7 +56,7 @@ class Hit:
     shard: int
     row: sqlite3.Row
     score: float
-    position: tuple  # see ShardSet.position
+    position: tuple  # see position()
 
     @property
     def order(self) -> tuple:
