@@ -2,6 +2,13 @@
 
     python -m bench.perf                      # 10k, 100k, 1M sentences (long: see README)
     python -m bench.perf --sizes 10000 --runs 1   # the smoke run CI makes
+    python -m bench.perf --sizes 1000000 --runs 1 --shards 1,4 --workers 1,2   # scaling out
+
+With --shards and --workers it adds, in the same columns, figures per setting (the setting
+after "@" in the metric's name): index throughput with N shards on a Dask LocalCluster of W
+workers, check p50/p95 over N shards in one process, a batch of claims on W workers, the
+peak memory of a worker, and the scaling efficiencies from 1 to 2 workers (throughput with 2
+workers / 2 x throughput with 1).
 
 Writes bench/results.csv (size_sentences, metric, value, unit), bench/results.png (cost against
 size, log axes) and prints a table. Every ratio compares two things measured in the same run on
@@ -157,7 +164,9 @@ def _tokenizer_seconds(texts: list[str]) -> float:
     return time.perf_counter() - started
 
 
-def measure(size: int, runs: int, claims_count: int, batch: int, work: Path) -> list[tuple]:
+def measure(size: int, runs: int, claims_count: int, batch: int, work: Path,
+            shards: tuple[int, ...] = (), workers: tuple[int, ...] = (), *,
+            scaling_only: bool = False) -> list[tuple]:
     from rapidfuzz import fuzz, process
 
     from factcheck import Checker, Claim
@@ -171,6 +180,9 @@ def measure(size: int, runs: int, claims_count: int, batch: int, work: Path) -> 
     batch_claims = generator.claims(own, batch)
     raw_mb = sum(p.stat().st_size for p in corpus.iterdir()) / 1e6
     rows: list[tuple] = []
+    if scaling_only:
+        return measure_scaling(size, corpus, work / f"index-{size}.db", claims, batch_claims, work,
+                               shards or (1,), workers or (1,))
 
     index_times, peaks = [], []
     db = work / f"index-{size}.db"
@@ -212,8 +224,7 @@ def measure(size: int, runs: int, claims_count: int, batch: int, work: Path) -> 
             total += 1
             hits += any(s.candidate.text == record["sentence"] for s in top)
         started = time.perf_counter()
-        for record in batch_claims:
-            checker.check_claim(Claim(record["id"], record["text"], lang="en"))
+        checker.check_claims([Claim(record["id"], record["text"], lang="en") for record in batch_claims])
         batch_s = time.perf_counter() - started
         p50 = statistics.median(latencies)
         p95 = sorted(latencies)[int(0.95 * (len(latencies) - 1))]
@@ -230,6 +241,75 @@ def measure(size: int, runs: int, claims_count: int, batch: int, work: Path) -> 
         bm25 = _bm25s(texts, claims, checker, p50)
         if bm25:
             rows += [(size, "bm25s_speedup", bm25[0], "ratio"), (size, "bm25s_recall_at_5", bm25[1], "ratio")]
+    del texts
+    if shards or workers:
+        rows += measure_scaling(size, corpus, db, claims, batch_claims, work, shards or (1,), workers or (1,))
+    return rows
+
+
+def measure_scaling(size: int, corpus: Path, db: Path, claims: list[dict], batch_claims: list[dict],
+                    work: Path, shards: tuple[int, ...], workers: tuple[int, ...]) -> list[tuple]:
+    """Shards and Dask workers: index throughput per (shards, workers), check latency per
+    shard count, a batch of claims per worker count, a worker's peak memory, efficiencies."""
+    from factcheck import Checker, Claim
+    from factcheck.cluster import Cluster
+    from factcheck.config import Settings
+
+    def peak_rss_mb() -> float:
+        import resource
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    rows: list[tuple] = []
+    indexed = {}
+    peaks: dict[int, float] = {}
+    for n in shards:
+        sharded = Settings().replace(index={"shards": n})
+        shard_db = db if n == 1 else work / f"index-{size}-shards.db"
+        for w in workers:
+            if n == 1 and w > 1:
+                continue  # one shard is one task: nothing to spread
+            for leftover in work.glob(f"{shard_db.stem}*.db*"):
+                leftover.unlink()
+            with Cluster.start(f"local:{w}") as cluster:
+                started = time.perf_counter()
+                with Checker(corpus, db=shard_db, settings=sharded, cluster=cluster) as checker:
+                    seconds = time.perf_counter() - started
+                    count = checker.summary().sentences
+                peaks[w] = max(peaks.get(w, 0.0), max(cluster.client.run(peak_rss_mb).values()))
+            indexed[n, w] = count / seconds
+            rows.append((size, f"index_sentences_per_s@shards={n},workers={w}", count / seconds, "sentences/s"))
+            print(f"  indexed {size} in {seconds:.0f} s with {n} shard(s) on {w} worker(s)", file=sys.stderr)
+        if n > 1:
+            rows.append((size, f"index_mb@shards={n}",
+                         sum(p.stat().st_size for p in work.glob(f"{shard_db.stem}*.db*")) / 1e6, "MB"))
+        with Checker(corpus, db=shard_db, settings=sharded, update=False) as checker:
+            checker.check_claim(Claim("warm", "warm up the pipelines."))
+            latencies = []
+            for record in claims:
+                started = time.perf_counter()
+                checker.check_claim(Claim(record["id"], record["text"], lang="en"))
+                latencies.append((time.perf_counter() - started) * 1000)
+        rows += [(size, f"check_p50_ms@shards={n}", statistics.median(latencies), "ms"),
+                 (size, f"check_p95_ms@shards={n}", sorted(latencies)[int(0.95 * (len(latencies) - 1))], "ms")]
+    batch_s = {}
+    batch = [Claim(record["id"], record["text"], lang="en") for record in batch_claims]
+    for w in workers:
+        with Cluster.start(f"local:{w}") as cluster, \
+                Checker(corpus, db=db, settings=Settings(), update=False, cluster=cluster) as checker:
+            cluster.prepare(checker)
+            started = time.perf_counter()
+            checker.check(batch)
+            batch_s[w] = time.perf_counter() - started
+            peaks[w] = max(peaks.get(w, 0.0), max(cluster.client.run(peak_rss_mb).values()))
+        rows.append((size, f"batch_{len(batch)}_s@workers={w}", batch_s[w], "s"))
+        print(f"  batch of {len(batch)} on {w} worker(s): {batch_s[w]:.0f} s", file=sys.stderr)
+    for w, peak in sorted(peaks.items()):
+        rows.append((size, f"worker_peak_rss_mb@workers={w}", peak, "MB"))
+    if 1 in workers and 2 in workers:
+        most = max(shards)
+        if (most, 1) in indexed and (most, 2) in indexed:
+            rows.append((size, "scaling_efficiency_index", indexed[most, 2] / (2 * indexed[most, 1]), "ratio"))
+        rows.append((size, "scaling_efficiency_batch", batch_s[1] / (2 * batch_s[2]), "ratio"))
     return rows
 
 
@@ -310,12 +390,21 @@ def main(argv=None) -> int:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    parser.add_argument("--shards", default="", help="shard counts to measure, e.g. 1,4")
+    parser.add_argument("--workers", default="", help="Dask worker counts to measure, e.g. 1,2")
+    parser.add_argument("--scaling-only", action="store_true",
+                        help="only the --shards/--workers figures (not the one-process ones)")
+    parser.add_argument("--append", action="store_true",
+                        help="add the rows to results.csv (replacing those of the same size and metric)")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="factcheck-perf-"))
     rows: list[tuple] = []
     try:
         for size in (int(s) for s in args.sizes.split(",")):
-            rows += measure(size, args.runs, args.claims, args.batch, work)
+            rows += measure(size, args.runs, args.claims, args.batch, work,
+                            tuple(int(n) for n in args.shards.split(",") if n),
+                            tuple(int(n) for n in args.workers.split(",") if n),
+                            scaling_only=args.scaling_only)
             print(f"measured {size} sentences", file=sys.stderr)
     finally:
         if not args.keep:
@@ -324,16 +413,22 @@ def main(argv=None) -> int:
     if exponent is not None:
         rows.append((max(r[0] for r in rows), "growth_exponent", exponent, "slope"))
     args.out.mkdir(parents=True, exist_ok=True)
+    kept: list[tuple] = []
+    if args.append and (args.out / "results.csv").exists():
+        with open(args.out / "results.csv", newline="") as stream:
+            new = {(r[0], r[1]) for r in rows}
+            kept = [(int(r["size_sentences"]), r["metric"], float(r["value"]), r["unit"])
+                    for r in csv.DictReader(stream) if (int(r["size_sentences"]), r["metric"]) not in new]
     with open(args.out / "results.csv", "w", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(["size_sentences", "metric", "value", "unit"])
-        for size, metric, value, unit in rows:
+        for size, metric, value, unit in kept + rows:
             writer.writerow([size, metric, round(value, 4), unit])
-    if len({r[0] for r in rows}) > 1:
-        plot(rows, args.out / "results.png")
-    print(f"{'size':>9}  {'metric':<24} {'value':>12}  unit")
+    if len({r[0] for r in kept + rows}) > 1:
+        plot([r for r in kept + rows if "@" not in r[1]], args.out / "results.png")
+    print(f"{'size':>9}  {'metric':<44} {'value':>12}  unit")
     for size, metric, value, unit in rows:
-        print(f"{size:>9}  {metric:<24} {value:>12.3f}  {unit}")
+        print(f"{size:>9}  {metric:<44} {value:>12.3f}  {unit}")
     return 0
 
 

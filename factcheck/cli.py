@@ -6,6 +6,7 @@ This is the only module that turns FactcheckError into a message and an exit cod
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -67,11 +68,33 @@ def corpus_options(function):
                   help="Seconds to wait for another run that is writing the same index.")
     @click.option("--blank", is_flag=True,
                   help="Use blank spaCy pipelines (fast, approximate) even if trained ones are installed.")
+    @shards_option
     @config_option
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         return function(*args, **kwargs)
     return wrapper
+
+
+shards_option = click.option(
+    "--shards", type=click.IntRange(min=1), default=None,
+    help="Shard files the index is split into, by corpus file [default: the settings', 1]; "
+         "see README, Scaling out.")
+cluster_option = click.option(
+    "--cluster", "cluster_address", default=None, metavar="ADDRESS",
+    help="Run on Dask: local (one worker per core), local:N, or a scheduler's tcp://HOST:8786.")
+
+
+@contextlib.contextmanager
+def _cluster(address: str | None):
+    """A Dask cluster for the run, or None (Dask is then never imported)."""
+    if not address:
+        yield None
+        return
+    from factcheck.cluster import Cluster
+
+    with Cluster.start(address) as cluster:
+        yield cluster
 
 
 config_option = click.option(
@@ -94,12 +117,14 @@ def weights_options(function):
 
 
 def _settings(config: Path | None, blank: bool, stance_model: str | None = None,
-              verdict_model: str | None = None) -> Settings:
+              verdict_model: str | None = None, shards: int | None = None) -> Settings:
     """The run's settings: the config file's (or the defaults), then what the options say."""
     settings = Settings.from_toml(config) if config else Settings()
     changes: dict[str, dict] = {}
     if blank:
         changes["nlp"] = {"trained": False}
+    if shards:
+        changes["index"] = {"shards": shards}
     if stance_model:
         changes["stance"] = {"model": stance_model}
     if verdict_model:
@@ -146,12 +171,17 @@ def cli(quiet: bool) -> None:
               help="Seconds to wait for another run that is writing the same index.")
 @click.option("--strict", is_flag=True, help="Exit with code 2 if any input could not be read.")
 @click.option("--blank", is_flag=True, help="Use blank spaCy pipelines even if trained ones are installed.")
+@shards_option
+@cluster_option
 @config_option
-def index(corpus: Path, db: Path | None, wait: float, strict: bool, blank: bool, config: Path | None) -> None:
+def index(corpus: Path, db: Path | None, wait: float, strict: bool, blank: bool, shards: int | None,
+          cluster_address: str | None, config: Path | None) -> None:
     """Index CORPUS (incremental: unchanged files are not read again)."""
     update, bar = _progress()
     try:
-        with Checker(corpus, db=db, settings=_settings(config, blank), progress=update, wait=wait) as checker:
+        with _cluster(cluster_address) as cluster, \
+                Checker(corpus, db=db, settings=_settings(config, blank, shards=shards), progress=update,
+                        wait=wait, cluster=cluster) as checker:
             report, summary = checker.index_report, checker.summary()
     finally:
         if bar is not None:
@@ -205,8 +235,9 @@ def _load(claims_files: tuple[Path, ...]):
 @click.option("--publisher", default=None, help="The organisation publishing the fact checks (ClaimReview `author`).")
 @click.option("--publisher-url", default=None, help="The publisher's web site.")
 @weights_options
-def check(claims_files, corpus, db, wait, blank, config, out, formats, title, strict, base_url, publisher,
-          publisher_url, stance_model, verdict_model) -> None:
+@cluster_option
+def check(claims_files, corpus, db, wait, blank, shards, config, out, formats, title, strict, base_url,
+          publisher, publisher_url, stance_model, verdict_model, cluster_address) -> None:
     """Check CLAIMS files against the corpus and write reports into --out."""
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
@@ -216,7 +247,9 @@ def check(claims_files, corpus, db, wait, blank, config, out, formats, title, st
     claims, errors = _load(claims_files)
     if not claims:
         raise UserError(NO_CLAIMS)
-    with Checker(corpus, db=db, settings=_settings(config, blank, stance_model, verdict_model), wait=wait) as checker:
+    settings = _settings(config, blank, stance_model, verdict_model, shards)
+    with _cluster(cluster_address) as cluster, \
+            Checker(corpus, db=db, settings=settings, wait=wait, cluster=cluster) as checker:
         report = checker.check(claims, claim_errors=[str(e) for e in errors])
     command = _command_line(claims_files, corpus=corpus, out=out, format=",".join(chosen), title=title,
                             blank=blank, stance_model=stance_model, verdict_model=verdict_model,
@@ -257,14 +290,18 @@ def _command_line(claims_files, **options) -> str:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write the reports into this folder.")
 @weights_options
-def test(claims_files, corpus, db, wait, blank, config, out, stance_model, verdict_model) -> None:
+@cluster_option
+def test(claims_files, corpus, db, wait, blank, shards, config, out, stance_model, verdict_model,
+         cluster_address) -> None:
     """Run CLAIMS as regression tests: every claim's verdict must equal its `expect`."""
     claims, errors = _load(claims_files)
     if errors:
         raise UserError(f"{len(errors)} invalid claim(s): fix them first")
     if not claims:
         raise UserError(NO_CLAIMS)
-    with Checker(corpus, db=db, settings=_settings(config, blank, stance_model, verdict_model), wait=wait) as checker:
+    settings = _settings(config, blank, stance_model, verdict_model, shards)
+    with _cluster(cluster_address) as cluster, \
+            Checker(corpus, db=db, settings=settings, wait=wait, cluster=cluster) as checker:
         report = checker.check(claims)
     if out is not None:
         write_reports(report, out)
@@ -309,9 +346,9 @@ def add_claim_command(file, text, speaker, date, lang, expect, tags, note, claim
 @corpus_options
 @click.option("--limit", default=10, show_default=True, help="How many sentences to show.")
 @click.option("--lang", help="Language of the query [default: guessed].")
-def search(query, corpus, db, wait, blank, config, limit, lang) -> None:
+def search(query, corpus, db, wait, blank, shards, config, limit, lang) -> None:
     """Show the corpus sentences most relevant to QUERY, best first."""
-    with Checker(corpus, db=db, settings=_settings(config, blank), wait=wait) as checker:
+    with Checker(corpus, db=db, settings=_settings(config, blank, shards=shards), wait=wait) as checker:
         results = checker.search(query, limit=limit, lang=lang)
     if not results:
         click.echo("No matching sentence.")

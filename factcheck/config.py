@@ -51,6 +51,9 @@ class IndexSettings:
     # (0: one per core; 1: none, all in this process).
     batch_size: int = 256
     processes: int = 0
+    # Shard files the index is split into, by corpus file (1: one index.db, today's layout).
+    # Candidates are the same whatever the number (README, "Scaling out").
+    shards: int = 1
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,13 @@ from factcheck.store.sqlite import Store, store_hint
 from factcheck.text.aliases import Aliases
 from factcheck.text.nlp import Segmenter
 
+
+def shard_of(relpath: str, shards: int) -> int:
+    """The shard a corpus file belongs to: stable across runs, processes and machines."""
+    if shards <= 1:
+        return 0
+    return int.from_bytes(hashlib.sha1(relpath.encode("utf-8")).digest()[:8], "big") % shards
+
 # Bump when segmentation changes what is stored: every file is then read again.
 SEGMENTER_VERSION = "1"
 
@@ -53,8 +60,11 @@ ProgressCallback = Callable[[str, int, int], None]
 
 
 def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None, *,
-                 progress: ProgressCallback | None = None, wait: float = 0.0) -> IndexStats:
-    """Bring the index up to date with the corpus folder. Unchanged files cost a stat."""
+                 progress: ProgressCallback | None = None, wait: float = 0.0,
+                 shard: tuple[int, int] = (0, 1)) -> IndexStats:
+    """Bring the index up to date with the corpus folder. Unchanged files cost a stat.
+    With `shard` (i, n), the store is shard i of n and takes only the files that belong
+    to it (see store.shards.shard_of)."""
     started = time.perf_counter()
     corpus = Path(corpus)
     report = IndexStats()
@@ -62,6 +72,8 @@ def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None,
     segmenter = segmenter or Segmenter(aliases=aliases)
     segmenter.aliases = aliases
     discovery = discover(corpus)
+    if shard[1] > 1:
+        discovery.files = [f for f in discovery.files if shard_of(f.relpath, shard[1]) == shard[0]]
     store.lock(wait)
     try:
         config = json.dumps({"aliases": aliases.digest(), "segmenter": SEGMENTER_VERSION,
@@ -111,6 +123,7 @@ def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None,
             store.set_meta("corpus_hash", _corpus_hash(store, aliases))
             store.set_meta("sentence_count",
                            str(store.db.execute("SELECT count(*) FROM sentences").fetchone()[0]))
+        store.checkpoint()
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"cannot write the index {store.path}: {exc}", hint=store_hint(exc)) from None
     finally:

@@ -95,10 +95,16 @@ class Store:
     # --- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = True) -> Store:
+    def open(cls, path: Path, *, create: bool = True, readonly: bool = False) -> Store:
+        """`readonly`: for checks on a cluster's workers, which never write. When everything
+        is in the database file (an index run ends with a checkpoint), it is read as
+        immutable - no locks, no WAL - which works where SQLite's locking does not, such as
+        a network filesystem: the index must then not change while they read it."""
         path = Path(path)
-        if not path.exists() and not create:
+        if not path.exists() and (readonly or not create):
             raise StoreError(f"no index at {path}", hint="Run `factcheck index CORPUS` first.")
+        if readonly:
+            return cls._open_readonly(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(path, timeout=30, isolation_level=None,
@@ -116,6 +122,23 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot create the index {path}: {exc.strerror or exc}") from None
         return store
+
+    @classmethod
+    def _open_readonly(cls, path: Path) -> Store:
+        wal = path.with_name(path.name + "-wal")
+        mode = "mode=ro" if wal.exists() and wal.stat().st_size else "immutable=1"
+        try:
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True,
+                                         isolation_level=None, check_same_thread=False)
+            connection.row_factory = sqlite3.Row
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the index {path}: {exc}", hint=store_hint(exc)) from None
+        if version != len(MIGRATIONS):
+            connection.close()
+            raise StoreError(f"the index {path} has schema {version}, this factcheck reads {len(MIGRATIONS)}",
+                             hint="Run `factcheck index CORPUS` with this version first.")
+        return cls(connection, path)
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -154,6 +177,11 @@ class Store:
             raise
         else:
             self.db.execute("COMMIT")
+
+    def checkpoint(self) -> None:
+        """Move what the write-ahead log holds into the database file (see `open`, readonly)."""
+        with contextlib.suppress(sqlite3.OperationalError):
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def lock(self, wait: float = 0.0) -> None:
         """Take the writer's lock, waiting up to `wait` seconds for another run."""
@@ -330,6 +358,43 @@ class Store:
                 return []
             raise
 
+    def count_matches(self, match: str) -> int:
+        """How many rows an FTS5 expression matches."""
+        try:
+            return self.db.execute("SELECT count(*) FROM sentence_fts WHERE sentence_fts MATCH ?",
+                                   (match,)).fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "fts5" in str(exc) or "syntax" in str(exc):
+                return 0
+            raise
+
+    def fts_totals(self) -> tuple[int, int]:
+        """(rows, tokens) of the full-text index, as FTS5's bm25() reads them: the varints of
+        its 'averages' record."""
+        row = self.db.execute("SELECT block FROM sentence_fts_data WHERE id = 1").fetchone()
+        if row is None or not row[0]:
+            return 0, 0
+        values, blob, i = [], bytes(row[0]), 0
+        while i < len(blob) and len(values) < 2:
+            value, i = _varint(blob, i)
+            values.append(value)
+        return (values + [0, 0])[0], (values + [0, 0])[1]
+
+    def known_originals(self, hashes: Iterable[str], refs: Iterable[str]) -> tuple[set[str], set[str]]:
+        """Which of these sentence hashes this index holds unquoted, and which of these
+        document ids it holds (see `search`: quoted copies of what is indexed are left out)."""
+        found_hashes: set[str] = set()
+        found_refs: set[str] = set()
+        for chunk in _chunks(sorted(set(hashes)), 500):
+            marks = ",".join("?" * len(chunk))
+            found_hashes.update(r[0] for r in self.db.execute(
+                f"SELECT DISTINCT norm_hash FROM sentences WHERE quoted = 0 AND norm_hash IN ({marks})", chunk))
+        for chunk in _chunks(sorted(set(refs)), 500):
+            marks = ",".join("?" * len(chunk))
+            found_refs.update(r[0] for r in self.db.execute(
+                f"SELECT id FROM documents WHERE id IN ({marks})", chunk))
+        return found_hashes, found_refs
+
     def sentences_of(self, doc_ids: Iterable[str]) -> list[sqlite3.Row]:
         """Every sentence of the given documents, in document order."""
         rows: list[sqlite3.Row] = []
@@ -392,6 +457,31 @@ class Store:
             "SELECT substr(date_start, 1, 7) AS month, min(author), count(*) FROM documents "
             "WHERE date_start IS NOT NULL AND author_key IS NOT NULL "
             "GROUP BY author_key, month ORDER BY month")]
+
+    def activity_by_key(self) -> list[tuple[str, str, str, int]]:
+        """(month, author key, an author string, documents), dated and attributed documents."""
+        return [tuple(r) for r in self.db.execute(
+            "SELECT substr(date_start, 1, 7) AS month, author_key, min(author), count(*) FROM documents "
+            "WHERE date_start IS NOT NULL AND author_key IS NOT NULL GROUP BY author_key, month")]
+
+    def first_dated(self) -> tuple[str, str] | None:
+        row = self.db.execute("SELECT date_start, date FROM documents WHERE date IS NOT NULL "
+                              "ORDER BY date_start, date LIMIT 1").fetchone()
+        return tuple(row) if row else None
+
+    def last_dated(self) -> tuple[str, str, str] | None:
+        row = self.db.execute("SELECT date_start, date_end, date FROM documents WHERE date IS NOT NULL "
+                              "ORDER BY date_start DESC, date_end DESC, date DESC LIMIT 1").fetchone()
+        return tuple(row) if row else None
+
+    def errors_by_file(self) -> list[tuple[str, str]]:
+        """(file, message) of every input error, by file, each file's in order."""
+        found = []
+        for row in self.db.execute("SELECT path, errors FROM files ORDER BY path"):
+            for error in json.loads(row["errors"]):
+                where = f"{row['path']}:{error['line']}" if error.get("line") else row["path"]
+                found.append((row["path"], f"{where}: {error['message']}"))
+        return found
 
     def summary(self, skipped: Iterable[str] = ()) -> CorpusSummary:
         db = self.db
@@ -466,6 +556,17 @@ def _iso(date: PartialDate | None) -> str | None:
 
 def _key(name: str | None) -> str | None:
     return fold(name) if name else None
+
+
+def _varint(blob: bytes, i: int) -> tuple[int, int]:
+    """An SQLite varint (as FTS5 writes them) at `i`: (value, next position)."""
+    value = 0
+    for n in range(8):
+        byte = blob[i + n]
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            return value, i + n + 1
+    return (value << 8) | blob[i + 8], i + 9
 
 
 def _chunks(items: list, size: int):
