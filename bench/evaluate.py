@@ -321,13 +321,15 @@ def table(result: dict) -> str:
             lines.append(f"{'':14}{system:<34} {s['accuracy']:>9.3f} {s['macro_f1']:>9.3f}")
         lines.append("")
     for system, r in result.get("retrieval", {}).items():
-        lines.append(f"retrieval: {system} = {r['value']} (n={r['n']})")
-    lines.append(f"calibration error of the verdicts' confidence: "
-                 f"{result['claim_level']['factcheck']['calibration_error']}")
-    confusion = result["claim_level"]["factcheck"]["confusion"]
-    lines += ["", "confusion (gold rows, predicted columns): " + " ".join(f"{v[:5]:>6}" for v in VERDICTS)]
-    for g in VERDICTS:
-        lines.append(f"  {g:<22}" + " ".join(f"{confusion[g][p]:>6}" for p in VERDICTS))
+        if r:
+            lines.append(f"retrieval: {system} = {r['value']} (n={r['n']})")
+    for system, s in result["claim_level"].items():
+        if "calibration_error" not in s:
+            continue  # the baselines state no confidence
+        lines.append(f"\n{system}: calibration error of the verdicts' confidence {s['calibration_error']}")
+        lines.append("confusion (gold rows, predicted columns): " + " ".join(f"{v[:5]:>6}" for v in VERDICTS))
+        for g in VERDICTS:
+            lines.append(f"  {g:<22}" + " ".join(f"{s['confusion'][g][p]:>6}" for p in VERDICTS))
     return "\n".join(lines)
 
 
@@ -441,6 +443,8 @@ def main(argv=None) -> int:
         if args.config or args.model or args.verdict_model:
             systems["configured"] = settings
         result = evaluate_all(systems, limit=args.limit)
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=1) + "\n")
         print(all_table(result))
         for name, r in result["claims"].items():
             print("\n" + table(r))
