@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.evaluate import evaluate, scores
-from bench.train import fit
-from factcheck.engine.stance import FEATURES
+from bench.train_verdict import fit
 
 BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
 
@@ -63,12 +62,24 @@ def test_bench_averitec_slice(tmp_path):
     assert "evidence_level" not in result  # AVeriTeC labels claims, not evidence
 
 
-def test_bench_training_writes_weights_for_every_stance():
-    rows = [[1.0 if i == j % len(FEATURES) else 0.0 for i in range(len(FEATURES))] for j in range(30)]
-    labels = ["supports", "contradicts", "neutral"] * 10
-    weights = fit(rows, labels)
-    assert set(weights) == {"supports", "contradicts", "neutral"}
-    assert all("bias" in w for w in weights.values())
+def test_bench_verdict_fit_learns_which_feature_means_which_verdict():
+    from factcheck.engine.verdict import VerdictModel
+    from factcheck.model import VERDICTS
+
+    features = ("a", "b", "c", "d")
+    rows = [[1.0 if i == j % 4 else 0.0 for i in range(4)] for j in range(40)]
+    labels = [VERDICTS[j % 4] for j in range(40)]
+    weights = fit(rows, labels, classes=VERDICTS, features=features, strength=0.001)
+    assert set(weights) == set(VERDICTS) and all("bias" in w for w in weights.values())
+
+    class Model(VerdictModel):
+        pass
+
+    Model.features = features
+    model = Model(weights)
+    for k, verdict in enumerate(VERDICTS):
+        p = model.probabilities({name: float(i == k) for i, name in enumerate(features)})
+        assert max(p, key=p.get) == verdict
 
 
 def test_bench_scifact_claims_get_verdicts_from_their_rationales():
