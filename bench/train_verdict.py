@@ -27,7 +27,7 @@ import numpy as np
 from factcheck import Checker
 from factcheck.config import Settings
 from factcheck.model import VERDICTS
-from factcheck.engine.verdict import CLAIM_FEATURES, VerdictModel, claim_features
+from factcheck.engine.verdict import CLAIM_FEATURES, claim_features
 
 from .evaluate import CLAIM_LABELS, load_benchmark, scores, to_claim, write_corpus
 from .pairs_data import split_of

@@ -16,9 +16,8 @@ import json
 import re
 import sqlite3
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Iterable
 
 from factcheck.config import INDEX_DIRNAME, INDEX_FILENAME
 from factcheck.errors import InputError, StoreBusyError, StoreError
