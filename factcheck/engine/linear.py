@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import ClassVar
@@ -25,6 +25,8 @@ class LinearModel:
     description: str = ""
     # The file's own order of the features (the sums follow it, to the last digit).
     order: tuple[str, ...] = ()
+    # The file's other entries (what it was fitted on, and with what): read once, with the weights.
+    meta: dict = field(default_factory=dict, compare=False)
     features: ClassVar[tuple[str, ...]] = ()
     classes: ClassVar[tuple[str, ...]] = ()
 
@@ -62,7 +64,8 @@ class LinearModel:
             if unknown:
                 raise InputError(f"weights for {label} name unknown features: {', '.join(sorted(unknown))}",
                                  path=name)
-        return cls(data["weights"], data.get("description", ""), tuple(named))
+        return cls(data["weights"], data.get("description", ""), tuple(named),
+                   {k: v for k, v in data.items() if k != "weights"})
 
 
 def load_weights(name: str) -> dict:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from factcheck.config import StanceSettings
-from factcheck.engine.linear import LinearModel, load_weights
+from factcheck.engine.linear import LinearModel
 from factcheck.engine.stance.pairmodel import PairModel
 from factcheck.engine.stance.pair import Pair
 from factcheck.engine.stance.registry import FEATURES, describe
@@ -36,7 +36,7 @@ def load_stance_model(name: str) -> StanceModel:
     """A stance model: a file shipped in factcheck/data by name, or a path to a JSON file; the
     pair model it names (`"pair_model"`) is looked for in factcheck/data, then beside it."""
     linear = StanceModel.load(name)
-    pair_name = load_weights(name).get("pair_model")
+    pair_name = linear.meta.get("pair_model")
     if not pair_name:
         return linear
     beside = Path(name).parent / pair_name

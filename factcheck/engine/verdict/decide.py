@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from factcheck.config import VerdictSettings
-from factcheck.engine.linear import LinearModel, load_weights
+from factcheck.engine.linear import LinearModel
 from factcheck.engine.stance.features.dates import date_fits
 from factcheck.model import VERDICTS, ClaimReading, Evidence, Judgement
 
@@ -229,7 +229,7 @@ class VerdictModel(LinearModel):
 def load_verdict_model(name: str) -> VerdictModel:
     """A verdict model: a file shipped in factcheck/data by name, or a path to a JSON file."""
     model = VerdictModel.load(name)
-    return dataclasses.replace(model, calibrated=bool(load_weights(name).get("calibrated")))
+    return dataclasses.replace(model, calibrated=bool(model.meta.get("calibrated")))
 
 
 def _learned(model: VerdictModel, features: dict[str, float], support, against, left_out: bool,
