@@ -29,6 +29,7 @@ from factcheck.engine.stance import FEATURES
 from factcheck.model import STANCES
 from factcheck.pairs import PairInput, PairJudge
 
+from .evaluate import calibration_error, scores
 from .pairs_data import SOURCES, load_all, load_generated
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,24 +97,12 @@ def fit(x: np.ndarray, y: list[str], strength: float, weights: np.ndarray | None
 
 
 def macro_f1(gold: list[str], predicted: list[str]) -> float:
-    f1s = []
-    for label in set(gold):
-        tp = sum(g == p == label for g, p in zip(gold, predicted))
-        fp = sum(p == label != g for g, p in zip(gold, predicted))
-        fn = sum(g == label != p for g, p in zip(gold, predicted))
-        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(f1s) / len(f1s) if f1s else 0.0
+    return scores(gold, predicted, tuple(STANCES))["macro_f1"]
 
 
-def expected_calibration_error(probabilities: np.ndarray, gold: np.ndarray, bins: int = 10) -> float:
-    confidence = probabilities.max(axis=1)
-    right = probabilities.argmax(axis=1) == gold
-    error = 0.0
-    for b in range(bins):
-        inside = (confidence >= b / bins) & ((confidence < (b + 1) / bins) | (b == bins - 1))
-        if inside.any():
-            error += abs(confidence[inside].mean() - right[inside].mean()) * inside.mean()
-    return float(error)
+def expected_calibration_error(probabilities: np.ndarray, gold: np.ndarray) -> float:
+    """`bench.evaluate.calibration_error` of the most probable class of each row."""
+    return calibration_error(probabilities.max(axis=1).tolist(), (probabilities.argmax(axis=1) == gold).tolist())
 
 
 def temperature(logits: np.ndarray, gold: np.ndarray) -> float:
