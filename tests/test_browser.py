@@ -219,6 +219,8 @@ def test_browser_neutral_sentences_load_on_demand_and_work_without_javascript(br
     details = page.locator("details.neutral").first
     assert details.locator("figure.card").count() == 0
     details.locator("summary").click()
+    # The cards are built on the click's event: on a busy machine, after click() returns.
+    details.locator("figure.card").first.wait_for()
     assert details.locator("figure.card").count() == details.locator(".refs a").count() > 0
     assert details.locator("figure.card blockquote.q").first.inner_text().strip()
     assert problems == []
