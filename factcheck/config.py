@@ -26,6 +26,7 @@ DEFAULT_PIPELINES: dict[str, tuple[str, ...]] = {
     "fr": ("fr_core_news_sm",),
 }
 DEFAULT_LEXICONS: dict[str, str] = {"en": "lexicon/en.yaml", "fr": "lexicon/fr.yaml"}
+DEFAULT_GLOSSARIES: dict[str, str] = {"fr-en": "lexicon/glossary.fr-en.yaml"}
 
 INDEX_DIRNAME = ".factcheck"
 INDEX_FILENAME = "index.db"
@@ -43,6 +44,10 @@ class NlpSettings:
     # Word lists by language: a file of factcheck/data or a path. A corpus's own words go in
     # its `lexicon.yaml` overlay, never here.
     lexicons: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LEXICONS))
+    # Bilingual glossaries ("fr-en": a file of factcheck/data or a path), read both ways: a
+    # claim's words in the other language, so that it finds and is compared with sentences
+    # of a corpus that has no translation of them. {} leaves each language on its own.
+    glossaries: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_GLOSSARIES))
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,8 @@ class ScoreSettings:
     cognate_credit: float = 0.6
     cognate_min_length: int = 5
     cognate_min_ratio: float = 80.0
+    # A claim word whose translation (nlp.glossaries) a sentence in another language uses.
+    gloss_credit: float = 0.9
     # Shared names alone ("Alice,") make a sentence only this relevant.
     names_only_discount: float = 0.3
     # The neighbours of a sentence count for less than the sentence itself.

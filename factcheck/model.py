@@ -302,6 +302,14 @@ class ClaimReading:
     predicates: tuple[tuple[int, ...], ...] = ()
     main_predicate: int = -1
     quantity_tokens: dict = field(default_factory=dict)  # token index -> Quantity
+    # The claim's words in other languages (nlp.glossaries): language -> light-token index ->
+    # its translations, each a tuple of index keys.
+    glosses: dict = field(default_factory=dict)
+
+    def gloss_terms(self) -> tuple[tuple[str, ...], ...]:
+        """Every translation of the claim's words, as query phrases."""
+        return tuple(dict.fromkeys(words for by_token in self.glosses.values()
+                                   for found in by_token.values() for words in found))
 
     @property
     def is_attitude(self) -> bool:

@@ -99,7 +99,8 @@ class PairJudge:
         self.settings = settings or Settings()
         self.aliases = aliases or Aliases()
         self.segmenter = Segmenter(self.settings, self.aliases)
-        self.lexicons = Lexicons(self.settings.nlp.lexicons, fallback=self.settings.nlp.default_language)
+        self.lexicons = Lexicons(self.settings.nlp.lexicons, fallback=self.settings.nlp.default_language,
+                                 glossaries=self.settings.nlp.glossaries)
         self.model = load_stance_model(self.settings.stance.model)
 
     def judge(self, pairs: Iterable[PairInput]) -> Iterator[PairStance]:
@@ -125,6 +126,13 @@ class PairJudge:
             light = self.segmenter.analyze(texts, lang, full=False)
             parsed = self.segmenter.analyze(texts, lang, full=True)
             full.update({n: (lang, a, b) for n, a, b in zip(indexes, light, parsed)})
+        # The claims too, before each is read on its own (from the memo, then).
+        claims_by_lang: dict[str, list[str]] = {}
+        for pair in pairs:
+            claims_by_lang.setdefault(self.segmenter.language(pair.claim, pair.lang), []).append(pair.claim)
+        for lang, texts in claims_by_lang.items():
+            self.segmenter.analyze(texts, lang, full=False)
+            self.segmenter.analyze(texts, lang, full=True)
         readings = {}
         for n, pair in enumerate(pairs):
             key = (pair.claim, pair.lang, pair.speaker, pair.claim_date)

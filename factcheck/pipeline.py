@@ -19,7 +19,7 @@ from factcheck.config import Settings
 from factcheck.corpus.load import load_aliases, load_overlay
 from factcheck.engine import verdict
 from factcheck.engine.read import read_claim
-from factcheck.engine.retrieve import candidates_from_rows, fts_query, rarest_within
+from factcheck.engine.retrieve import candidates_from_rows, fts_query, query_groups, rarest_within
 from factcheck.engine.score import rank
 from factcheck.engine.stance import StanceModel, judge, load_stance_model
 from factcheck.model import (Candidate, Claim, ClaimReading, CorpusSummary, Evidence, Judgement, Report,
@@ -56,7 +56,8 @@ class Checker:
         self.db_path = Path(db) if db else default_db_path(self.corpus)
         self.aliases = Aliases(load_aliases(self.corpus))
         self.lexicons = Lexicons(self.settings.nlp.lexicons, load_overlay(self.corpus),
-                                 fallback=self.settings.nlp.default_language)
+                                 fallback=self.settings.nlp.default_language,
+                                 glossaries=self.settings.nlp.glossaries)
         self.segmenter = Segmenter(self.settings, self.aliases)
         self.model = model or load_stance_model(self.settings.stance.model)
         self.verdict_model = verdict.load_verdict_model(self.settings.verdict.model) \
@@ -168,8 +169,8 @@ class Checker:
         """The index's candidates for a claim, within this run's limits: the query goes to
         every shard, and the best rows by corpus-wide BM25 come back (see store.shards)."""
         settings = self.settings.retrieve
-        groups = [(t,) for t in reading.terms] + list(reading.alias_terms) + list(reading.opposite_terms)
-        groups = rarest_within(groups, self.shards, settings.query_postings, keep=settings.min_query_terms)
+        groups = rarest_within(query_groups(reading), self.shards, settings.query_postings,
+                               keep=settings.min_query_terms)
         query = fts_query(groups)
         if not query:
             return []

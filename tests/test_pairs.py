@@ -93,3 +93,24 @@ def test_pairs_command_keeps_order_and_names_bad_lines(tmp_path):
     assert f"{source}:2: not JSON" in result.output
     strict = CliRunner().invoke(cli, ["pairs", str(source), "--out", str(out), "--strict"])
     assert strict.exit_code == 2
+
+
+def test_pairs_the_author_covers_their_name_without_an_aliases_file(judge):
+    # "Jane Roe" is no entity of any aliases file here: her own "I" is the claim's "Jane Roe".
+    result = stance(judge, "Jane Roe resigned from the board in February 2021.",
+                    "I resign from the board, effective today.", author="Jane Roe", date="2021-02-03")
+    assert result.stance == "supports"
+    other = stance(judge, "Jane Roe resigned from the board in February 2021.",
+                   "I resign from the board, effective today.", author="Bob Ray", date="2021-02-03")
+    assert other.stance != "supports"
+
+
+def test_pairs_read_together_as_one_by_one(judge):
+    pairs = [PairInput(id=str(n), claim=c, evidence=e) for n, (c, e) in enumerate([
+        ("The council approved the budget in 2020.", "The council rejected the budget in 2020."),
+        ("Le conseil a approuvé le budget.", "Le conseil n'a pas approuvé le budget."),
+        ("The council approved the budget in 2020.", "The budget was approved by the council in 2020."),
+    ])]
+    together = list(judge.judge(pairs))
+    alone = [next(PairJudge().judge([p])) for p in pairs]
+    assert together == alone

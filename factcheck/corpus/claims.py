@@ -22,8 +22,11 @@ from factcheck.model import VERDICTS, Claim, Provenance
 CLAIM_FIELDS = ("id", "text", "speaker", "date", "lang", "expect", "tags", "note")
 
 
-def load_claims(paths: list[Path]) -> tuple[list[Claim], list[InputError]]:
-    """Claims of every file, in order, with an error for each claim or file that failed."""
+def load_claims(paths: list[Path] | Path | str) -> tuple[list[Claim], list[InputError]]:
+    """Claims of every file (or of one), in order, with an error for each claim or file that
+    failed."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
     claims: list[Claim] = []
     errors: list[InputError] = []
     seen: dict[str, Provenance] = {}

@@ -54,7 +54,28 @@ def read_claim(claim: Claim, segmenter: Segmenter, lexicons: Lexicons,
                               if any(d.start <= t.start < d.end for d in full.dates)),
         quantity_tokens={i: q for i, t in enumerate(light.tokens) for q in full.quantities
                          if q.start <= t.start < q.end},
-        predicates=predicates, main_predicate=main)
+        predicates=predicates, main_predicate=main,
+        glosses=_glosses(light, lang, lexicons, segmenter.settings.nlp.languages))
+
+
+def _glosses(light: Analysis, lang: str, lexicons: Lexicons, languages) -> dict:
+    """language -> light-token index -> the translations of the word (or the fixed phrase)
+    there. Names, numbers and dates need none: they are compared as they are."""
+    glosses: dict[str, dict[int, tuple[tuple[str, ...], ...]]] = {}
+    for other in languages:
+        if other == lang:
+            continue
+        table = lexicons.glossary(lang, other)
+        if not table:
+            continue
+        by_token: dict[int, tuple[tuple[str, ...], ...]] = {}
+        for match in table.find(light.keys):
+            for i in range(match.start, match.end):
+                if light.tokens[i].content:
+                    by_token[i] = tuple(dict.fromkeys(by_token.get(i, ()) + match.value))
+        if by_token:
+            glosses[other] = by_token
+    return glosses
 
 
 def is_attitude_word(lex: Lexicon, token) -> bool:

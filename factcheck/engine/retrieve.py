@@ -2,7 +2,9 @@
 
 The query is the claim's content words (as indexed: lemmas and forms), widened with the
 other names of the entities it mentions (aliases.yaml) and with the opposite terms of its
-polar words, so that a sentence saying "for-profit" is found for a claim saying "non-profit".
+polar words, so that a sentence saying "for-profit" is found for a claim saying "non-profit",
+and with the translations of its words (nlp.glossaries), so that a French claim finds English
+sentences the corpus has no translation of.
 """
 
 from __future__ import annotations
@@ -36,12 +38,17 @@ def retrieve(reading: ClaimReading, store: Store, settings: RetrieveSettings, *,
     ones once the index entries it would read pass that number: an OR-query costs what its
     terms' posting lists hold, and on a large corpus a common word costs the most and tells
     the least. The reranking still reads every word of the claim."""
-    groups = [(t,) for t in reading.terms] + list(reading.alias_terms) + list(reading.opposite_terms)
-    groups = rarest_within(groups, store, settings.query_postings, keep=settings.min_query_terms)
+    groups = rarest_within(query_groups(reading), store, settings.query_postings, keep=settings.min_query_terms)
     query = fts_query(groups)
     if not query:
         return []
     return candidates_from_rows(store, store.search(query, settings.limit, authors=authors))
+
+
+def query_groups(reading: ClaimReading) -> list[tuple[str, ...]]:
+    """The words and phrases a claim's query looks for, before any is left out for cost."""
+    return [(t,) for t in reading.terms] + list(reading.alias_terms) + list(reading.opposite_terms) \
+        + list(reading.gloss_terms())
 
 
 def rarest_within(groups: list[tuple[str, ...]], store: Store, postings: int, *,

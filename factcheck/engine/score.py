@@ -44,14 +44,20 @@ def coverage(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings,
     if author:
         entities.add(author)
     groups = {m.value[0] for m in reading.lexicons[analysis.lang].opposites.find(analysis.keys)}
-    entity_tokens = {i for e in reading.light.entities for i in range(e.start, e.end)}
+    # The author's name in the claim, where no aliases file made it an entity ("Jane Roe
+    # resigned" against Jane Roe's "I resign"): a name is capitalised.
+    author_words = {fold(w) for name in reading.aliases.names(author) for w in name.split()} if author else set()
+    author_tokens = {i for i, t in enumerate(reading.light.tokens)
+                     if t.text[:1].isupper() and fold(t.text) in author_words}
+    entity_tokens = {i for e in reading.light.entities for i in range(e.start, e.end)} | author_tokens
     covered_entity_tokens = {i for e in reading.light.entities if named(reading, e.canonical, entities)
-                             for i in range(e.start, e.end)}
+                             for i in range(e.start, e.end)} | author_tokens
     polar_tokens = {i for m in reading.polar if m.value[0] in groups for i in range(m.start, m.end)}
     by_author = bool(author and reading.attitude_holder and fold(author) == fold(reading.attitude_holder))
     credits: dict[int, float] = {}
     # Across languages, words spelt nearly alike are often the same word ("offer"/"offre").
     cognates = analysis.lang != reading.lang
+    glosses = reading.glosses.get(analysis.lang, {}) if cognates else {}
     default_idf = max(reading.idf.values(), default=1.0)
     total = covered = 0.0
     topical = False
@@ -77,6 +83,9 @@ def coverage(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings,
         elif any(len(k) >= prefix and k[:prefix] in stems for k in token.keys):
             credit = settings.stem_credit
             topical = topical or i not in entity_tokens
+        elif cognates and _glossed(glosses.get(i, ()), keys):
+            credit = settings.gloss_credit
+            topical = topical or i not in entity_tokens
         elif cognates and _has_cognate(token.keys, keys, settings):
             credit = settings.cognate_credit
             topical = topical or i not in entity_tokens
@@ -88,6 +97,10 @@ def coverage(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings,
     predicates = sum(units) / len(units) if units else words
     main = units[reading.main_predicate] if units and reading.main_predicate >= 0 else predicates
     return Coverage(words, predicates, main, topical)
+
+
+def _glossed(translations: tuple[tuple[str, ...], ...], keys: set[str]) -> bool:
+    return any(all(w in keys for w in words) for words in translations)
 
 
 def _has_cognate(claim_keys: frozenset[str], keys: set[str], settings: ScoreSettings) -> bool:

@@ -127,6 +127,9 @@ class Lexicon:
     qualifiers: PhraseTable
     quantifiers: PhraseTable
     opposites: PhraseTable
+    # Phrases that attribute what follows to a named source ("according to X, ..."): the
+    # sentence reports X's words, as a reporting verb does.
+    attributions: PhraseTable = field(default_factory=lambda: PhraseTable(()))
     # Every word that appears on a side of an opposition, by (pair name, side): used to widen
     # retrieval. Matches of `opposites` carry the same (pair name, side) as their value.
     opposite_sides: dict[tuple[str, int], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
@@ -190,13 +193,45 @@ def merge_lexicon_data(base: dict, extra: dict) -> dict:
 class Lexicons:
     """The word lists of a run, by language: the general files named by the settings, each
     extended by the corpus's own overlay (`lexicon.yaml` beside `aliases.yaml`, one section
-    per language). Compiled once per language, for this run only."""
+    per language), and the bilingual glossaries ("fr-en": a file) that let a claim in one
+    language meet a sentence in another. Compiled once per language, for this run only."""
 
-    def __init__(self, files: dict[str, str], overlay: dict | None = None, *, fallback: str = "en"):
+    def __init__(self, files: dict[str, str], overlay: dict | None = None, *, fallback: str = "en",
+                 glossaries: dict[str, str] | None = None):
         self.files = dict(files)
         self.overlay = overlay or {}
         self.fallback = fallback
+        self.glossaries = dict(glossaries or {})
         self._compiled: dict[str, Lexicon] = {}
+        self._glosses: dict[tuple[str, str], PhraseTable] = {}
+
+    def glossary(self, source: str, target: str) -> PhraseTable:
+        """Words of `source` (single or fixed phrases) to their translations in `target`, as
+        a phrase table whose matches carry a tuple of translations, each a tuple of words.
+        Empty when no glossary joins the two languages."""
+        if (source, target) not in self._glosses:
+            self._glosses[(source, target)] = self._compile_glossary(source, target)
+        return self._glosses[(source, target)]
+
+    def _compile_glossary(self, source: str, target: str) -> PhraseTable:
+        name, reverse = f"{source}-{target}", False
+        if name not in self.glossaries:
+            name, reverse = f"{target}-{source}", True
+        if name not in self.glossaries:
+            return PhraseTable(())
+        data = read_lexicon_file(self.glossaries[name])
+        translations: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for left, rights in data.items():
+            if not isinstance(rights, list):
+                raise InputError(f"the glossary's entry {left!r} must list its translations",
+                                 path=self.glossaries[name])
+            for right in rights:
+                src, dst = (right, left) if reverse else (left, right)
+                words = entry_words(src, source)
+                translated = entry_words(dst, target)
+                if words and translated and translated not in translations.setdefault(words, []):
+                    translations[words].append(translated)
+        return PhraseTable((words, tuple(found)) for words, found in sorted(translations.items()))
 
     def __getitem__(self, lang: str) -> Lexicon:
         if lang not in self._compiled:
@@ -244,6 +279,7 @@ def compile_lexicon(data: dict, lang: str) -> Lexicon:
         qualifiers=PhraseTable(qualifier_entries),
         quantifiers=PhraseTable(quantifier_entries),
         opposites=PhraseTable(opposite_entries),
+        attributions=_table(data.get("attributions", []), lang),
         opposite_sides=sides,
     )
 

@@ -18,6 +18,7 @@ SUBJECT_DEPS = ("nsubj", "nsubjpass", "nsubj:pass", "csubj", "csubj:pass")
 AGENT_DEPS = ("agent", "obl:agent")
 PASSIVE_DEPS = ("nsubjpass", "nsubj:pass", "auxpass", "aux:pass")
 # Clauses whose subject is their governor's ("Ann asked to be excluded"): climb to find it.
+RELATIVE_DEPS = ("relcl", "acl:relcl")
 CONTROLLED_DEPS = ("xcomp", "conj", "advcl", "acl", "ccomp")
 COMPLEMENT_DEPS = ("xcomp", "ccomp", "csubj")
 RELATIVE_DEPS = ("relcl", "acl:relcl")
@@ -167,6 +168,12 @@ def actor(analysis: Analysis, index: int, lex: Lexicon, *, writer: str | None = 
 
 
 def _who(analysis: Analysis, token: int, lex: Lexicon, writer, readers, children) -> frozenset[str] | None:
+    tokens = analysis.tokens
+    verb = tokens[token].head
+    if tokens[token].pos == "PRON" and 0 <= verb != token and tokens[verb].dep in RELATIVE_DEPS \
+            and 0 <= tokens[verb].head != verb:
+        # A relative pronoun stands for what its clause hangs on ("the board, which said ..., ").
+        token = tokens[verb].head
     word = fold(analysis.tokens[token].text)
     if word in lex.first_person:
         return frozenset({fold(writer)}) if writer else None
@@ -226,6 +233,13 @@ class Speech:
 def reporter(analysis: Analysis, lex: Lexicon, negated: frozenset[int]) -> Speech | None:
     """Who the sentence reports as saying something ("X accuses Y of ..."), if it does."""
     entity_at = {i: e for e in analysis.entities for i in range(e.start, e.end)}
+    for m in lex.attributions.find(analysis.keys):
+        # "According to X, ...": X speaks, and what they say is the rest of the sentence.
+        source = next((entity_at[i] for i in range(m.end, min(len(analysis.tokens), m.end + 3))
+                       if i in entity_at), None)
+        if source is not None and source.canonical:
+            return Speech(source.canonical, frozenset(range(len(analysis.tokens)))
+                          - set(range(m.start, source.end)))
     children = _children(analysis) if analysis.parsed else {}
     for v, token in enumerate(analysis.tokens):
         if not token.keys & lex.reporting_verbs or v in negated:
