@@ -114,3 +114,35 @@ def test_pairs_read_together_as_one_by_one(judge):
     together = list(judge.judge(pairs))
     alone = [next(PairJudge().judge([p])) for p in pairs]
     assert together == alone
+
+
+def test_pairs_rather_than_negates_what_follows(judge):
+    claim = "Jane Roe said the outage was caused by the cable rather than the software."
+    assert stance(judge, claim, "The outage was caused by the cable, not the software.",
+                  author="Jane Roe").stance == "supports"
+
+
+def test_pairs_the_author_speaks_for_the_organisation_of_their_mail_domain():
+    judge = PairJudge(aliases=Aliases({"Jane Roe": ("Roe",), "Acme Corporation": ("Acme",)}))
+    evidence = "Acme will refund the customer for both orders."
+    result = stance(judge, "Roe offered to refund the customer for both orders.", evidence,
+                    author="Jane Roe <jane@acme-corp.example>")
+    assert result.stance == "supports"
+    other = stance(judge, "Roe offered to refund the customer for both orders.", evidence,
+                   author="Jane Roe <jane@other.example>")
+    assert other.stance != "supports" and "not the same actor as in the claim" in other.reasons
+
+
+def test_pairs_refused_to_is_a_negation_restated(judge):
+    claim = "Acme refused to sign the contract until the defect was fixed."
+    result = stance(judge, claim, "We will not sign the contract until the defect is fixed.",
+                    author="Bob Ray <bob@acme.example>")
+    assert result.stance == "supports"
+    assert stance(judge, claim, "We will sign the contract now that the defect is fixed.",
+                  author="Bob Ray <bob@acme.example>").stance != "supports"
+
+
+def test_pairs_according_to_reports_a_claim_it_does_not_establish(judge):
+    result = stance(judge, "The plant was closed because of the flood.",
+                    "According to Jane Roe, the plant was closed because of the flood.")
+    assert any("source of the claim" in r for r in result.reasons)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 from factcheck.text.folding import fold
 from factcheck.text.lexicon import PhraseTable, entry_words
@@ -65,5 +66,39 @@ class Aliases:
         return 0 < len(short) < len(long) and all(len(w) > 2 for w in short) and (
             long[-len(short):] == short or long[:len(short)] == short)
 
+    def speaks_for(self, name: str | None, organisation: str | None) -> bool:
+        """Whether `name` (or one of its other names) is the organisation a mail domain names
+        ("Acme" for acme-corp.com, "Harbor Cold Chain" for harborcoldchain.com)."""
+        if not (name and organisation):
+            return False
+        label = _compact(organisation)
+        parts = {_compact(p) for p in organisation.split("-")}
+        canonical = self.canonical(name) or name
+        for other in self.names(canonical) + (name,):
+            key = _compact(other)
+            if len(key) >= 3 and (key == label or key in parts or (len(key) >= 4 and label.startswith(key))):
+                return True
+        return False
+
     def digest(self) -> str:
         return hashlib.sha256(repr(sorted(self.table.items())).encode()).hexdigest()[:16]
+
+
+def _compact(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold(name))
+
+
+def mail_organisation(author: str | None) -> str | None:
+    """The organisation an author's mail address names: the domain's own label, before its
+    public suffix ("jane@mail.acme-corp.co.uk" -> "acme-corp"), or None without an address."""
+    found = re.search(r"@([\w.-]+)", author or "")
+    if not found:
+        return None
+    labels = [label for label in found.group(1).lower().split(".") if label]
+    if len(labels) < 2:
+        return None
+    labels = labels[:-1]
+    # Second-level suffixes ("co.uk", "com.au", "gouv.fr") are no one's name.
+    if len(labels) >= 2 and len(labels[-1]) <= 4 and labels[-1] in {"co", "com", "org", "net", "ac", "gov", "gouv", "edu"}:
+        labels = labels[:-1]
+    return labels[-1]

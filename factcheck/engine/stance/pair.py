@@ -11,7 +11,7 @@ from factcheck.config import StanceSettings
 from factcheck.engine.stance import clauses
 from factcheck.engine.stance.pairmodel import PairModel
 from factcheck.model import Analysis, ClaimReading, Scored
-from factcheck.text.aliases import Aliases
+from factcheck.text.aliases import Aliases, mail_organisation
 from factcheck.text.lexicon import Lexicon, Match
 
 
@@ -76,6 +76,21 @@ class Pair:
 
     def same_entity(self, a: str | None, b: str | None) -> bool:
         return self.aliases.same(a, b)
+
+    @functools.cached_property
+    def organisation(self) -> str | None:
+        """The organisation the author writes from, as their mail domain names it."""
+        return mail_organisation(self.candidate.author)
+
+    def same_party(self, claimed: str, found: str) -> bool:
+        """The same entity, or the author and the organisation they write for: Jane Roe of
+        acme.com writing "Acme will pay" speaks for what Roe offered, and her "I" for Acme."""
+        if self.same_entity(claimed, found):
+            return True
+        org, author = self.organisation, self.author
+        return bool(org and author) and (
+            (self.same_entity(found, author) and self.aliases.speaks_for(claimed, org))
+            or (self.same_entity(claimed, author) and self.aliases.speaks_for(found, org)))
 
     # --- how sure we are that the sentence speaks of the claim's matter ---------------------
 
@@ -171,8 +186,10 @@ class Pair:
             others = [(em, e_side) for em, e_side in evidence_sides if em.value[0] == group]
             pairs += [(cm.start, em.start) for em, _ in others]
             if not others:
-                if not any(self.claim.tokens[i].keys & self.reading.lexicon.light_verbs
-                           for i in range(cm.start, cm.end)):
+                if self._negator_restated(cm):
+                    agreeing.add(group)
+                elif not any(self.claim.tokens[i].keys & self.reading.lexicon.light_verbs
+                             for i in range(cm.start, cm.end)):
                     missing.add(group)
                 continue
             if any(e_side == c_side for _, e_side in others):
@@ -186,6 +203,17 @@ class Pair:
                                    f"“{span_text(self.analysis, against[0])}”")
         return Opposition(frozenset(opposed), frozenset(agreeing), frozenset(missing), tuple(terms),
                           tuple(reasons), tuple(pairs))
+
+    def _negator_restated(self, term: Match) -> bool:
+        """The claim's polar term is a verb that negates ("refused to sign") and the sentence
+        negates the same word outright ("we will not sign"): the term is there in other words."""
+        negators = {i for m in self.reading.lexicon.implicit_negations.find(self.claim.keys)
+                    for i in range(m.start, m.end)}
+        if not negators & set(range(term.start, term.end)):
+            return False
+        claim_scope, evidence_scope = self.claim_negation.scope, self.evidence_negation.scope
+        return any(i in claim_scope and j in evidence_scope and i not in negators
+                   and self.claim.tokens[i].pos in ("VERB", "AUX", "ADJ") for i, j in self.aligned)
 
     @functools.cached_property
     def verb_pairs(self) -> list[tuple[int, int]]:
@@ -203,7 +231,7 @@ class Pair:
             claimed = clauses.actor(self.claim, i, self.reading.lexicon, writer=speaker)
             found = clauses.actor(self.analysis, j, self.lexicon, writer=self.author, readers=self.readers)
             if claimed and found:
-                verdicts.add(any(self.same_entity(a, b) for a in claimed for b in found))
+                verdicts.add(any(self.same_party(a, b) for a in claimed for b in found))
         if True in verdicts:
             return True
         return False if verdicts else None
