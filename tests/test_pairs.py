@@ -146,3 +146,19 @@ def test_pairs_according_to_reports_a_claim_it_does_not_establish(judge):
     result = stance(judge, "The plant was closed because of the flood.",
                     "According to Jane Roe, the plant was closed because of the flood.")
     assert any("source of the claim" in r for r in result.reasons)
+
+
+def test_pairs_a_request_acted_on_is_not_whose_words_decide(judge):
+    result = stance(judge, "Jane Roe approved the request of Bob Ray to hire two clerks for the night shift.",
+                    "I can't approve two new clerks for the night shift right now.", author="Jane Roe")
+    assert result.stance == "refutes"
+    assert not any("own words" in r or "possibility" in r for r in result.reasons)
+
+
+@pytest.mark.parametrize("verb", ["warned", "admitted", "predicted"])
+def test_pairs_claims_about_what_someone_warned_admitted_predicted_are_about_their_words(judge, verb):
+    claim = f"Jane Roe {verb} that the budget would run out in March."
+    own = stance(judge, claim, "The budget will run out in March.", author="Jane Roe")
+    other = stance(judge, claim, "The budget will run out in March.", author="Bob Ray")
+    assert own.stance == "supports"
+    assert other.stance != "supports" and any("own words" in r for r in other.reasons)

@@ -130,6 +130,10 @@ def _attitude_holder(analysis: Analysis, lex: Lexicon) -> str | None:
     entity_at = {i: e for e in analysis.entities if e.label in ACTOR_LABELS
                  for i in range(e.start, e.end)}
     for v in verbs:
+        if analysis.parsed and tokens[v].pos in ("NOUN", "PROPN") and tokens[v].dep != "ROOT":
+            # "Ann approved Bob's request": the claim is about Ann's act; the request is only
+            # what she acted on, so its words are not what decides it.
+            continue
         if analysis.parsed:
             for i, t in enumerate(tokens):
                 if t.head == v and t.dep.startswith("nsubj") and i in entity_at:

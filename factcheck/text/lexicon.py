@@ -121,6 +121,8 @@ class Lexicon:
     reporting_verbs: frozenset[str]
     attitude_verbs: frozenset[str]
     modals: frozenset[str]
+    # Modals that, negated, say a refusal or a failure - a fact ("I can't approve it").
+    refusing_modals: frozenset[str]
     light_verbs: frozenset[str]
     first_person: frozenset[str]
     second_person: frozenset[str]
@@ -273,6 +275,7 @@ def compile_lexicon(data: dict, lang: str) -> Lexicon:
         reporting_verbs=frozenset(fold(w) for w in data.get("reporting_verbs", [])),
         attitude_verbs=frozenset(fold(w) for w in data.get("attitude_verbs", [])),
         modals=frozenset(fold(w) for w in data.get("modals", [])),
+        refusing_modals=frozenset(fold(w) for w in data.get("refusing_modals", [])),
         light_verbs=frozenset(fold(w) for w in data.get("light_verbs", [])),
         first_person=frozenset(fold(w) for w in data.get("pronouns", {}).get("first", [])),
         second_person=frozenset(fold(w) for w in data.get("pronouns", {}).get("second", [])),
@@ -287,5 +290,5 @@ def compile_lexicon(data: dict, lang: str) -> Lexicon:
 def _empty(lang: str) -> Lexicon:
     empty = PhraseTable(())
     none = frozenset()
-    return Lexicon(lang, empty, empty, empty, empty, none, none, none, none, none, none, empty, empty,
-                   empty)
+    return Lexicon(lang, empty, empty, empty, empty, none, none, none, none, none, none, none, empty,
+                   empty, empty)

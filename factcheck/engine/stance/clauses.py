@@ -213,8 +213,14 @@ def modal_word(claim: Analysis, evidence: Analysis, pairs: list[tuple[int, int]]
                           if t.head == j and t.dep in ("aux", "mark") and k != j]
         else:
             governors = list(range(max(0, j - 4), j))
+        negations = None
         for g in governors:
             if evidence.tokens[g].keys & lex.modals:
+                if evidence.tokens[g].keys & lex.refusing_modals:
+                    if negations is None:
+                        negations = {m.start for m in lex.negations.find(evidence.keys)}
+                    if negations & set(range(g - 1, g + 3)):
+                        continue  # "I can't approve it", "je ne peux pas": a refusal, a fact
                 return evidence.tokens[g].text
     return None
 
