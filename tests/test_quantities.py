@@ -38,3 +38,14 @@ def test_quantities_counted_nouns():
 
 def test_quantities_skip_spans():
     assert find_quantities("in 2017 he said", skip=[(3, 7)]) == []
+
+
+def test_bounds_and_approximations_are_ranges():
+    more = find_quantities("They shipped more than a thousand containers.")[0]
+    assert more.value == 1000 and more.agrees(find_quantities("1,140 containers")[0])
+    assert not more.agrees(find_quantities("900 containers")[0])
+    assert find_quantities("about $410,000 a month")[0].agrees(find_quantities("$400,000")[0])
+    assert not find_quantities("less than 10%")[0].agrees(find_quantities("12%")[0])
+    assert find_quantities("plus de 30 000 euros")[0].agrees(find_quantities("45 000 euros")[0])
+    # An article is no number without a scale or a unit after it.
+    assert find_quantities("a year ago, a stake") == []

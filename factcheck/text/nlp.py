@@ -44,7 +44,7 @@ _DIGIT = re.compile(r"\d")
 # Entities that can act or speak (not dates, numbers, amounts).
 ACTOR_LABELS = frozenset({"ALIAS", "PERSON", "PER", "ORG", "NORP", "GPE", "LOC", "FAC", "MISC"})
 # Bump when what an analysis holds changes: analyses cached in an index are then read anew.
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
 MAX_SENTENCE_TOKENS = 80
 CHUNK_TOKENS = 50

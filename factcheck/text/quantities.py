@@ -35,7 +35,9 @@ class Quantity:
 
     def agrees(self, other: Quantity, tolerance: float = 0.02) -> bool:
         """Whether the two ranges meet, allowing for rounding."""
-        slack = tolerance * max(abs(self.high), abs(other.high), 1e-9)
+        # An open bound ("more than 1,000") gives no scale of its own to round at.
+        finite = [abs(v) for v in (self.value, self.high, other.value, other.high) if v != float("inf")]
+        slack = tolerance * max(finite + [1e-9])
         return self.value - slack <= other.high and other.value - slack <= self.high
 
 
@@ -51,6 +53,10 @@ def _patterns():
     word_units = [u for u in units if u[0].isalpha()]
     long_scales = [s for s in scales if len(s) > 1]
     short_scales = [s for s in scales if len(s) == 1 or s in ("bn", "mn", "md", "mds")]
+    bounds = data.get("bounds", {})
+    bound = re.compile(rf"(?<![\w'])(?:(?P<above>{alt(fold(w) for w in bounds.get('above', []))})"
+                       rf"|(?P<below>{alt(fold(w) for w in bounds.get('below', []))})"
+                       rf"|(?P<about>{alt(fold(w) for w in bounds.get('about', []))}))\s*$")
     pattern = re.compile(
         rf"(?P<prefix>(?:{alt(symbol_units)})\s?)?"
         rf"(?<![\w.,])(?P<low>{number})"
@@ -59,7 +65,7 @@ def _patterns():
         rf"(?:\s*(?:de\s+|d'|of\s+)?(?P<unit>{alt(symbol_units)}|(?:{alt(word_units)})\b))?"
         rf"(?:\s+(?:de\s+|d'|of\s+(?:the\s+)?)?(?P<noun>[^\W\d_]{{3,}}))?",
         re.IGNORECASE)
-    return pattern, words, scales, units
+    return pattern, words, scales, units, bound, float(data.get("about_margin", 0.1))
 
 
 @functools.cache
@@ -87,7 +93,7 @@ def _number(text: str, words: dict[str, float]) -> float | None:
 
 def find_quantities(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Quantity]:
     """Quantities in `text`; spans in `skip` (dates, typically) are not numbers."""
-    pattern, words, scales, units = _patterns()
+    pattern, words, scales, units, bound, margin = _patterns()
     found: list[Quantity] = []
     for match in pattern.finditer(text):
         start, end = match.span("low")
@@ -118,5 +124,13 @@ def find_quantities(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Quan
                        match.end("scale") if match["scale"] else 0,
                        match.end("unit") if match["unit"] else 0)
         value, top = sorted((low * factor, (high or low) * factor))
+        # "more than 1,000", "about 400": a bound or an approximation, not the figure itself.
+        before = bound.search(fold(text[max(0, start - 30):start]))
+        if before and before["above"]:
+            top = float("inf")
+        elif before and before["below"]:
+            value = min(0.0, value)
+        elif before and before["about"]:
+            value, top = value * (1 - margin), top * (1 + margin)
         found.append(Quantity(value, top, unit, start, stop, text[start:stop], noun))
     return found

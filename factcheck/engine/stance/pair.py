@@ -154,7 +154,23 @@ class Pair:
     def aligned(self) -> list[tuple[int, int]]:
         """(claim token, sentence token) of the same content word, outside the claim's polar
         terms (the "profit" of "non-profit" is compared as a term)."""
-        return [(i, j) for i, j in clauses.aligned(self.claim, self.analysis) if i not in self.claim_polar]
+        found = clauses.aligned(self.claim, self.analysis)
+        glosses = self.reading.glosses.get(self.analysis.lang, {})
+        if glosses and len(self.claim.tokens) == len(self.reading.light.tokens):
+            # A predicate of the claim in other words - its translation, or a synonym ("let
+            # go" for "lay off") - lines up with the sentence's word, for negations and actors
+            # too. Not nouns: a glossary's senses of a noun are too loose to deny by.
+            done = {i for i, _ in found}
+            first: dict[str, int] = {}
+            for j, t in enumerate(self.analysis.tokens):
+                if t.content:
+                    for key in t.keys:
+                        first.setdefault(key, j)
+            for i, options in sorted(glosses.items()):
+                j = next((first[words[0]] for words in options if all(w in first for w in words)), None)
+                if i not in done and j is not None and self.claim.tokens[i].pos in ("VERB", "ADJ"):
+                    found.append((i, j))
+        return [(i, j) for i, j in found if i not in self.claim_polar]
 
     @functools.cached_property
     def predicates(self) -> list[tuple[int, int]]:
