@@ -302,12 +302,13 @@ class ClaimReading:
     predicates: tuple[tuple[int, ...], ...] = ()
     main_predicate: int = -1
     quantity_tokens: dict = field(default_factory=dict)  # token index -> Quantity
-    # The claim's words in other languages (nlp.glossaries): language -> light-token index ->
-    # its translations, each a tuple of index keys.
+    # The claim's words in other languages (nlp.glossaries) and, under its own language, their
+    # synonyms (nlp.synonyms): language -> light-token index -> translations, each a tuple of
+    # index keys.
     glosses: dict = field(default_factory=dict)
 
     def gloss_terms(self) -> tuple[tuple[str, ...], ...]:
-        """Every translation of the claim's words, as query phrases."""
+        """Every translation and synonym of the claim's words, as query phrases."""
         return tuple(dict.fromkeys(words for by_token in self.glosses.values()
                                    for found in by_token.values() for words in found))
 

@@ -100,7 +100,7 @@ class PairJudge:
         self.aliases = aliases or Aliases()
         self.segmenter = Segmenter(self.settings, self.aliases)
         self.lexicons = Lexicons(self.settings.nlp.lexicons, fallback=self.settings.nlp.default_language,
-                                 glossaries=self.settings.nlp.glossaries)
+                                 glossaries=self.settings.nlp.glossaries, synonyms=self.settings.nlp.synonyms)
         self.model = load_stance_model(self.settings.stance.model)
 
     def judge(self, pairs: Iterable[PairInput]) -> Iterator[PairStance]:

@@ -57,11 +57,14 @@ class Checker:
         self.aliases = Aliases(load_aliases(self.corpus))
         self.lexicons = Lexicons(self.settings.nlp.lexicons, load_overlay(self.corpus),
                                  fallback=self.settings.nlp.default_language,
-                                 glossaries=self.settings.nlp.glossaries)
+                                 glossaries=self.settings.nlp.glossaries,
+                                 synonyms=self.settings.nlp.synonyms)
         self.segmenter = Segmenter(self.settings, self.aliases)
         self.model = model or load_stance_model(self.settings.stance.model)
         self.verdict_model = verdict.load_verdict_model(self.settings.verdict.model) \
             if self.settings.verdict.model else None
+        self.calibration = verdict.load_calibration(self.settings.verdict.calibration) \
+            if self.settings.verdict.calibration else None
         self.cluster = cluster
         # The index's shards read as one (`store` is the first: one shard is today's index.db).
         self.shards = ShardSet.open(self.db_path, self.settings.index.shards, readonly=readonly)
@@ -139,7 +142,7 @@ class Checker:
 
     def check_claim(self, claim: Claim, *, shortlisted: tuple[ClaimReading, list[Scored]] | None = None) -> Verdict:
         reading, evidence = self.weigh(claim, shortlisted=shortlisted)
-        outcome = verdict.decide(reading, evidence, self.settings.verdict, self.verdict_model)
+        outcome = verdict.decide(reading, evidence, self.settings.verdict, self.verdict_model, self.calibration)
         record = self._claimant_record(reading, {(e.doc_id, e.field, e.start) for e, _ in evidence}) \
             if claim.speaker else ()
         return Verdict(claim, outcome.verdict, outcome.confidence, outcome.rationale,

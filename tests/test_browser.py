@@ -131,7 +131,7 @@ def test_browser_verdict_filter_hides_and_shows_rows(browser, report_path):
 def test_browser_search_and_tag_filter(browser, report_path):
     path, _ = report_path
     page, problems, _ = open_report(browser, path)
-    page.fill("#f-search", "harbor city")
+    page.fill("#f-search", "harbor city line carries")
     ids = page.eval_on_selector_all("tr.claim-row", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.target)")
     assert ids == ["claim-t07"]
     assert page.locator("tr.claim-row:not([hidden]) .why").count() == 0  # the claim's own words

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from factcheck.cli import cli
+from factcheck.config import Settings
 from factcheck.pairs import PairJudge, PairInput
 from factcheck.text.aliases import Aliases
 from factcheck.text.quantities import find_quantities
@@ -162,3 +163,18 @@ def test_pairs_claims_about_what_someone_warned_admitted_predicted_are_about_the
     other = stance(judge, claim, "The budget will run out in March.", author="Bob Ray")
     assert own.stance == "supports"
     assert other.stance != "supports" and any("own words" in r for r in other.reasons)
+
+
+def test_pairs_no_longer_negates_the_verb_it_hangs_on(judge):
+    result = stance(judge, "Jane Roe supported moving the plant to Lyon.",
+                    "I no longer support moving the plant to Lyon: the costs are too high.", author="Jane Roe")
+    assert result.stance == "refutes"
+
+
+def test_pairs_a_synonym_counts_as_the_word():
+    claim = "Acme laid off four warehouse workers in March."
+    evidence = "Acme let go of four warehouse workers in March."
+    with_synonyms = next(PairJudge().judge([PairInput(id="s", claim=claim, evidence=evidence)]))
+    without = next(PairJudge(Settings().replace(nlp={"synonyms": {}})).judge(
+        [PairInput(id="s", claim=claim, evidence=evidence)]))
+    assert with_synonyms.p["supports"] > without.p["supports"]

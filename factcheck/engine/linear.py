@@ -1,7 +1,7 @@
 """Linear models whose weights are data files: the stance of a sentence, the verdict of a claim.
 
 A multinomial logistic regression, read from JSON (`{"weights": {class: {feature: w, "bias": b}}}`):
-a file shipped in factcheck/data by name, or a path. `bench/train.py` and
+a file shipped in factcheck/data by name, or a path. `bench/train_stance.py` and
 `bench/train_verdict.py` write them.
 """
 
@@ -48,14 +48,14 @@ class LinearModel:
         named = data.get("features")
         if not isinstance(named, list):
             raise InputError("the weights file does not name its features (a \"features\" list)",
-                             path=name, hint="Refit it with bench/train.py, which writes one.")
+                             path=name, hint="Refit it with bench/train_stance.py or bench/train_verdict.py, which write one.")
         missing = [f for f in cls.features if f not in named]
         extra = [f for f in named if f not in cls.features]
         if missing or extra:
             raise InputError("the weights file was fitted on other features than this version's: "
                              + "; ".join(filter(None, (missing and f"missing {', '.join(missing)}",
                                                        extra and f"unknown {', '.join(extra)}"))),
-                             path=name, hint="Refit it with bench/train.py for this version.")
+                             path=name, hint="Refit it with bench/train_stance.py or bench/train_verdict.py for this version.")
         if set(data["weights"]) != set(cls.classes):
             raise InputError(f"the weights file's classes are {sorted(data['weights'])}, "
                              f"not {list(cls.classes)}", path=name)

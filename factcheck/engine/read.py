@@ -60,11 +60,10 @@ def read_claim(claim: Claim, segmenter: Segmenter, lexicons: Lexicons,
 
 def _glosses(light: Analysis, lang: str, lexicons: Lexicons, languages) -> dict:
     """language -> light-token index -> the translations of the word (or the fixed phrase)
-    there. Names, numbers and dates need none: they are compared as they are."""
+    there; in the claim's own language, its synonyms. Names, numbers and dates need none:
+    they are compared as they are."""
     glosses: dict[str, dict[int, tuple[tuple[str, ...], ...]]] = {}
-    for other in languages:
-        if other == lang:
-            continue
+    for other in dict.fromkeys((lang, *languages)):
         table = lexicons.glossary(lang, other)
         if not table:
             continue

@@ -57,7 +57,9 @@ def coverage(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings,
     credits: dict[int, float] = {}
     # Across languages, words spelt nearly alike are often the same word ("offer"/"offre").
     cognates = analysis.lang != reading.lang
-    glosses = reading.glosses.get(analysis.lang, {}) if cognates else {}
+    # Translations of the claim's words into the sentence's language, or their synonyms.
+    glosses = reading.glosses.get(analysis.lang, {})
+    gloss_credit = settings.gloss_credit if cognates else settings.synonym_credit
     default_idf = max(reading.idf.values(), default=1.0)
     total = covered = 0.0
     topical = False
@@ -80,11 +82,11 @@ def coverage(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings,
         elif i in polar_tokens:
             credit = settings.lexicon_credit
             topical = True
+        elif i in glosses and _glossed(glosses[i], keys):
+            credit = gloss_credit
+            topical = topical or i not in entity_tokens
         elif any(len(k) >= prefix and k[:prefix] in stems for k in token.keys):
             credit = settings.stem_credit
-            topical = topical or i not in entity_tokens
-        elif cognates and _glossed(glosses.get(i, ()), keys):
-            credit = settings.gloss_credit
             topical = topical or i not in entity_tokens
         elif cognates and _has_cognate(token.keys, keys, settings):
             credit = settings.cognate_credit

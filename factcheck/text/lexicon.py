@@ -145,15 +145,16 @@ def _table(words: Iterable[str], lang: str, value=True) -> PhraseTable:
     return PhraseTable((entry_words(w, lang), value) for w in words)
 
 
-def read_lexicon_file(path: str | Path) -> dict:
-    """A lexicon file: a file shipped in factcheck/data by name ("lexicon/en.yaml"), or a path."""
+def read_lexicon_file(path: str | Path, *, kind: type = dict):
+    """A lexicon file: a file shipped in factcheck/data by name ("lexicon/en.yaml"), or a path;
+    a mapping of lists (or, `kind=list`, a list of groups)."""
     candidate = Path(path)
     try:
         if candidate.is_file():
             text = candidate.read_text(encoding="utf-8")
         else:
             text = resources.files(DATA_PACKAGE).joinpath(str(path)).read_text(encoding="utf-8")
-        data = yaml.safe_load(text) or {}
+        data = yaml.safe_load(text) or kind()
     except FileNotFoundError:
         raise InputError("lexicon file not found", path=str(path),
                          hint="Name a file of factcheck/data (lexicon/en.yaml) or a path.") from None
@@ -163,9 +164,9 @@ def read_lexicon_file(path: str | Path) -> dict:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(f"bad YAML: {getattr(exc, 'problem', exc)}", path=str(path),
                          line=(mark.line + 1) if mark else None) from None
-    if not isinstance(data, dict):
-        raise InputError("a lexicon maps list names (negations, opposites, ...) to words",
-                         path=str(path), line=1)
+    if not isinstance(data, kind):
+        raise InputError("a lexicon maps list names (negations, opposites, ...) to words" if kind is dict
+                         else "a synonyms file is a list of groups of words", path=str(path), line=1)
     return data
 
 
@@ -199,23 +200,26 @@ class Lexicons:
     language meet a sentence in another. Compiled once per language, for this run only."""
 
     def __init__(self, files: dict[str, str], overlay: dict | None = None, *, fallback: str = "en",
-                 glossaries: dict[str, str] | None = None):
+                 glossaries: dict[str, str] | None = None, synonyms: dict[str, str] | None = None):
         self.files = dict(files)
         self.overlay = overlay or {}
         self.fallback = fallback
         self.glossaries = dict(glossaries or {})
+        self.synonyms = dict(synonyms or {})
         self._compiled: dict[str, Lexicon] = {}
         self._glosses: dict[tuple[str, str], PhraseTable] = {}
 
     def glossary(self, source: str, target: str) -> PhraseTable:
-        """Words of `source` (single or fixed phrases) to their translations in `target`, as
-        a phrase table whose matches carry a tuple of translations, each a tuple of words.
-        Empty when no glossary joins the two languages."""
+        """Words of `source` (single or fixed phrases) to their translations in `target` (their
+        synonyms when the two are one language), as a phrase table whose matches carry a tuple
+        of translations, each a tuple of words. Empty when no glossary joins the two."""
         if (source, target) not in self._glosses:
             self._glosses[(source, target)] = self._compile_glossary(source, target)
         return self._glosses[(source, target)]
 
     def _compile_glossary(self, source: str, target: str) -> PhraseTable:
+        if source == target:
+            return self._compile_synonyms(source)
         name, reverse = f"{source}-{target}", False
         if name not in self.glossaries:
             name, reverse = f"{target}-{source}", True
@@ -239,6 +243,22 @@ class Lexicons:
         if lang not in self._compiled:
             self._compiled[lang] = self._compile(lang)
         return self._compiled[lang]
+
+    def _compile_synonyms(self, lang: str) -> PhraseTable:
+        """Each word or phrase of a synonym group to the group's other members."""
+        if lang not in self.synonyms:
+            return PhraseTable(())
+        path = self.synonyms[lang]
+        groups = read_lexicon_file(path, kind=list)
+        others: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for n, group in enumerate(groups, start=1):
+            if not isinstance(group, list):
+                raise InputError(f"synonym group {n} must be a list of words", path=path)
+            members = list(dict.fromkeys(w for w in (entry_words(g, lang) for g in group) if w))
+            for words in members:
+                found = others.setdefault(words, [])
+                found += [m for m in members if m != words and m not in found]
+        return PhraseTable((words, tuple(found)) for words, found in sorted(others.items()) if found)
 
     def _compile(self, lang: str) -> Lexicon:
         # A language without a file borrows the fallback's words (better than none).

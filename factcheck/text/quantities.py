@@ -24,6 +24,20 @@ class Quantity:
     text: str
     # The word counted or measured ("40 employees" -> "employees", "0% chance" -> "chance").
     noun: str | None = None
+    # "more than 1,000" (above), "up to 10" (below), "about 400" (about): the figure as written
+    # in value/high, and what range it allows in `bounds`.
+    bound: str | None = None
+    margin: float = 0.0
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        if self.bound == "above":
+            return self.value, float("inf")
+        if self.bound == "below":
+            return min(0.0, self.value), self.high
+        if self.bound == "about":
+            return self.value * (1 - self.margin), self.high * (1 + self.margin)
+        return self.value, self.high
 
     def comparable(self, other: Quantity) -> bool:
         """Whether the two measure the same thing: the same unit, and the same noun where both
@@ -35,10 +49,9 @@ class Quantity:
 
     def agrees(self, other: Quantity, tolerance: float = 0.02) -> bool:
         """Whether the two ranges meet, allowing for rounding."""
-        # An open bound ("more than 1,000") gives no scale of its own to round at.
-        finite = [abs(v) for v in (self.value, self.high, other.value, other.high) if v != float("inf")]
-        slack = tolerance * max(finite + [1e-9])
-        return self.value - slack <= other.high and other.value - slack <= self.high
+        (low, high), (other_low, other_high) = self.bounds, other.bounds
+        slack = tolerance * max(abs(self.high), abs(other.high), 1e-9)
+        return low - slack <= other_high and other_low - slack <= high
 
 
 @functools.cache
@@ -126,11 +139,7 @@ def find_quantities(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Quan
         value, top = sorted((low * factor, (high or low) * factor))
         # "more than 1,000", "about 400": a bound or an approximation, not the figure itself.
         before = bound.search(fold(text[max(0, start - 30):start]))
-        if before and before["above"]:
-            top = float("inf")
-        elif before and before["below"]:
-            value = min(0.0, value)
-        elif before and before["about"]:
-            value, top = value * (1 - margin), top * (1 + margin)
-        found.append(Quantity(value, top, unit, start, stop, text[start:stop], noun))
+        kind = next((k for k in ("above", "below", "about") if before and before[k]), None)
+        found.append(Quantity(value, top, unit, start, stop, text[start:stop], noun, kind,
+                              margin if kind == "about" else 0.0))
     return found

@@ -68,9 +68,12 @@ def negation(analysis: Analysis, lex: Lexicon, *, skip: frozenset[int] = frozens
     heads: set[int] = set()
     for m in lex.negations.find(analysis.keys, skip=skip):
         if analysis.parsed:
-            head = tokens[m.start].head
-            if head < 0 or head == m.start:
-                head = m.start
+            # A phrase ("no longer", "rather than") hangs on its head by the word that leaves it.
+            inside = range(m.start, m.end)
+            anchor = next((k for k in inside if tokens[k].head not in inside), m.start)
+            head = tokens[anchor].head
+            if head < 0 or head == anchor:
+                head = anchor
             scope |= subtree(analysis, head, skip_deps=SUBJECT_DEPS, children=children)
             scope.add(m.start)
             heads.add(head)

@@ -155,11 +155,12 @@ class Pair:
         """(claim token, sentence token) of the same content word, outside the claim's polar
         terms (the "profit" of "non-profit" is compared as a term)."""
         found = clauses.aligned(self.claim, self.analysis)
-        glosses = self.reading.glosses.get(self.analysis.lang, {})
+        glosses = self.reading.glosses.get(self.analysis.lang, {}) if self.analysis.lang != self.reading.lang else {}
         if glosses and len(self.claim.tokens) == len(self.reading.light.tokens):
-            # A predicate of the claim in other words - its translation, or a synonym ("let
-            # go" for "lay off") - lines up with the sentence's word, for negations and actors
-            # too. Not nouns: a glossary's senses of a noun are too loose to deny by.
+            # A predicate of the claim in the sentence's language lines up with its translation
+            # there, for negations and actors too. Not nouns: a glossary's senses of a noun are
+            # too loose to deny by; not synonyms: "suggested" and "proposed" alike make two
+            # different proposals look like one event.
             done = {i for i, _ in found}
             first: dict[str, int] = {}
             for j, t in enumerate(self.analysis.tokens):

@@ -10,11 +10,13 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from typing import ClassVar
 
 from factcheck.config import VerdictSettings
-from factcheck.engine.linear import LinearModel
+from factcheck.engine.linear import LinearModel, load_weights
+from factcheck.errors import InputError
 from factcheck.engine.stance.features.dates import date_fits
 from factcheck.model import VERDICTS, ClaimReading, Evidence, Judgement
 
@@ -29,10 +31,48 @@ class Outcome:
     calibrated: bool = False
 
 
+@dataclass(frozen=True)
+class Calibration:
+    """Per verdict, P(the rules are right) = sigmoid(slope * score + intercept), where score is
+    the rules' own confidence: a map fitted on claims the rules were never tuned on."""
+
+    maps: dict[str, tuple[float, float]]
+    meta: dict
+
+    def __call__(self, outcome: Outcome) -> Outcome:
+        if outcome.calibrated or outcome.verdict not in self.maps:
+            return outcome
+        slope, intercept = self.maps[outcome.verdict]
+        p = 1.0 / (1.0 + math.exp(-(slope * outcome.confidence + intercept)))
+        return dataclasses.replace(outcome, confidence=round(p, 3), calibrated=True)
+
+
+def load_calibration(name: str) -> Calibration:
+    """A calibration file (`{"weights": {verdict: {"score": slope, "bias": intercept}}}`, as
+    bench.calibrate_rules writes it): shipped in factcheck/data by name, or a path."""
+    data = load_weights(name)
+    unknown = set(data["weights"]) - set(VERDICTS)
+    if unknown:
+        raise InputError(f"unknown verdicts in the calibration file: {', '.join(sorted(unknown))}", path=name)
+    try:
+        maps = {v: (float(m["score"]), float(m["bias"])) for v, m in data["weights"].items()}
+    except (KeyError, TypeError, ValueError):
+        raise InputError("a calibration file gives each verdict a \"score\" slope and a \"bias\"",
+                         path=name) from None
+    return Calibration(maps, {k: v for k, v in data.items() if k != "weights"})
+
+
 def decide(reading: ClaimReading, items: list[tuple[Evidence, Judgement]], settings: VerdictSettings,
-           model: VerdictModel | None = None) -> Outcome:
+           model: VerdictModel | None = None, calibration: Calibration | None = None) -> Outcome:
     """The verdict by the rules below, or, with a `model`, by its learned weighing of the
-    same evidence (the temporal rules still come first)."""
+    same evidence (the temporal rules still come first); the rules' confidence mapped to a
+    probability by `calibration`, when given."""
+    outcome = _decide(reading, items, settings, model)
+    return calibration(outcome) if calibration is not None else outcome
+
+
+def _decide(reading: ClaimReading, items: list[tuple[Evidence, Judgement]], settings: VerdictSettings,
+            model: VerdictModel | None = None) -> Outcome:
     decisive = settings.decisive
     counted, left_out = _counted(reading, items)
     support = _side(counted, "supports", settings.hedge_discount)
