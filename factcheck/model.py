@@ -164,6 +164,19 @@ class Analysis:
 
 
 @dataclass(frozen=True)
+class Neighbourhood:
+    """What relevance reads of a sentence with its neighbours (`Segmenter.neighbourhoods`):
+    the light reading's word keys, alias names and - only when the claim has quantities to
+    cover - quantities, without Token objects, which cost more than the rest."""
+
+    text: str
+    lang: str
+    keys: tuple[frozenset[str], ...]
+    entities: tuple[EntitySpan, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     text: str
