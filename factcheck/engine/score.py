@@ -114,7 +114,12 @@ def relevance(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings
     own = own or coverage(reading, analysis, settings, author=author)
     words = own.words if own.topical else own.words * settings.names_only_discount
     around = coverage(reading, context, settings, author=author).words if context is not None else 0.0
-    token_set, partial = similarities(reading, analysis)
+    claim_words = " ".join(reading.light.content_lemmas())
+    token_set = fuzz.token_set_ratio(claim_words, " ".join(analysis.content_lemmas())) / 100.0
+    # partial_ratio finds a short text inside a long one: scale it by how long the sentence is
+    # compared with the claim, or a one-word sentence would match perfectly.
+    length = min(1.0, len(analysis.text) / max(1, len(reading.claim.text)))
+    partial = length * fuzz.partial_ratio(fold(reading.claim.text), fold(analysis.text)) / 100.0
     entities = {e.canonical for e in analysis.entities if e.canonical} | ({author} if author else set())
     if context is not None:
         entities |= {e.canonical for e in context.entities if e.canonical}
@@ -143,35 +148,6 @@ def relevance(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings
     return score, features, matched
 
 
-def similarities(reading: ClaimReading, analysis: Analysis) -> tuple[float, float]:
-    """rapidfuzz's token-set and (length-scaled) partial similarity of claim and sentence, 0-1."""
-    claim_words = " ".join(reading.light.content_lemmas())
-    token_set = fuzz.token_set_ratio(claim_words, " ".join(analysis.content_lemmas())) / 100.0
-    # partial_ratio finds a short text inside a long one: scale it by how long the sentence is
-    # compared with the claim, or a one-word sentence would match perfectly.
-    length = min(1.0, len(analysis.text) / max(1, len(reading.claim.text)))
-    partial = length * fuzz.partial_ratio(fold(reading.claim.text), fold(analysis.text)) / 100.0
-    return token_set, partial
-
-
-def best_with_context(reading: ClaimReading, analysis: Analysis, own: Coverage,
-                      settings: ScoreSettings) -> float | None:
-    """The highest relevance the sentence could reach whatever its neighbours say (they
-    covering all of the claim and naming all its entities), or None where the weights leave
-    no such bound (a negative one)."""
-    w_topic, w_token_set, w_partial, w_entities = settings.weights
-    if min(settings.weights) < 0 or settings.context_weight < 0 or settings.context_lift < 0:
-        return None
-    words = own.words if own.topical else own.words * settings.names_only_discount
-    # Coverage is a weighted mean of the words' credits: at most the largest credit.
-    most = max(1.0, settings.lexicon_credit, settings.stem_credit, settings.cognate_credit)
-    topic = max(words, min(settings.context_weight * most, words + settings.context_lift)) \
-        if own.topical else words
-    token_set, partial = similarities(reading, analysis)
-    return 100.0 * (w_topic * topic + w_token_set * token_set + w_partial * partial
-                    + w_entities * (1.0 if reading.entities else 0.0))
-
-
 def rank(reading: ClaimReading, candidates: list[Candidate], segmenter: Segmenter,
          settings: ScoreSettings, *, limit: int | None = None,
          score_cutoff: float | None = None) -> list[Scored]:
@@ -189,8 +165,7 @@ def rank(reading: ClaimReading, candidates: list[Candidate], segmenter: Segmente
         # that leaves out an entity of the claim they may name ("the company").
         needing = [i for i, (c, a, author, own) in enumerate(zip(group, analyses, authors, owns))
                    if (c.before or c.after) and ((own.topical and own.words < settings.context_weight)
-                                                 or _misses_entity(reading, a, author))
-                   and not _below(best_with_context(reading, a, own, settings), score_cutoff)]
+                                                 or _misses_entity(reading, a, author))]
         # Quantities count only for a claim that has some (see coverage).
         windows = dict(zip(needing, segmenter.neighbourhoods([_window(group[i]) for i in needing], lang,
                                                              quantities=bool(reading.quantity_tokens))))
@@ -203,13 +178,6 @@ def rank(reading: ClaimReading, candidates: list[Candidate], segmenter: Segmente
             scored.append(Scored(candidate, round(score, 2), features, _spans(analysis, matched)))
     scored.sort(key=lambda s: (-s.relevance, s.candidate.sentence_id))
     return scored[:limit] if limit else scored
-
-
-def _below(best: float | None, cutoff: float | None) -> bool:
-    """Whether a sentence that can score at most `best` is sure to fall under the cut-off: a
-    sentence dropped either way needs no neighbours read. With a margin, so that float sums
-    added up in another order never drop one that makes the cut."""
-    return best is not None and cutoff is not None and best < cutoff - 1e-6
 
 
 def _misses_entity(reading: ClaimReading, analysis: Analysis, author: str | None) -> bool:

@@ -19,6 +19,7 @@ import math
 import re
 import sqlite3
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -74,6 +75,7 @@ class ShardSet:
         self._frequencies: dict[str, int] = {}
         self._phrase_rows: dict[tuple[str, ...], int] = {}
         self._stats: tuple[int, float] | None = None
+        self._threads: ThreadPoolExecutor | None = None
 
     @classmethod
     def open(cls, db_path: Path, shards: int, *, readonly: bool = False) -> ShardSet:
@@ -92,6 +94,9 @@ class ShardSet:
         return [s.path for s in self.stores]
 
     def close(self) -> None:
+        if self._threads is not None:
+            self._threads.shutdown()
+            self._threads = None
         for store in self.stores:
             store.close()
 
@@ -156,7 +161,7 @@ class ShardSet:
         out (see Store.search)."""
         authors = tuple(authors)
         depth = 2 * limit + 20
-        pools = [(i, store.search(match, depth, authors=authors)) for i, store in enumerate(self.stores)]
+        pools = list(enumerate(self._each(lambda store: store.search(match, depth, authors=authors))))
         if len(self.stores) > 1:
             pools = self._without_known_copies(pools)
         rows, average = self.fts_stats()
@@ -172,6 +177,15 @@ class ShardSet:
                  for shard, pool in pools for row in pool]
         found.sort(key=lambda h: h.order)
         return found[:limit]
+
+    def _each(self, call) -> list:
+        """`call(store)` for every shard, in shard order: at once, in threads, when there are
+        several (SQLite lets go of the GIL while it searches), one after the other otherwise."""
+        if len(self.stores) == 1:
+            return [call(self.stores[0])]
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(max_workers=len(self.stores), thread_name_prefix="shard")
+        return list(self._threads.map(call, self.stores))
 
     def _files(self, pools) -> dict[tuple[int, int], str]:
         """The file of each row's document, by (shard, document rowid)."""
