@@ -39,12 +39,12 @@ def coverage(reading: ClaimReading, analysis: Analysis | Neighbourhood, settings
     they agree is for the stance stage to say."""
     keys = set().union(*analysis.keys) if analysis.keys else set()
     prefix = settings.stem_prefix
-    stems = {k[:prefix] for k in keys if len(k) >= prefix}
+    stems: set[str] | None = None  # read when a word is not found as it is (few are)
     entities = {e.canonical for e in analysis.entities if e.canonical}
     if author:
         entities.add(author)
     groups = {m.value[0] for m in reading.lexicons[analysis.lang].opposites.find(analysis.keys)}
-    entity_tokens = {i for e in reading.light.entities for i in range(e.start, e.end)}
+    entity_tokens = reading.entity_tokens
     covered_entity_tokens = {i for e in reading.light.entities if named(reading, e.canonical, entities)
                              for i in range(e.start, e.end)}
     polar_tokens = {i for m in reading.polar if m.value[0] in groups for i in range(m.start, m.end)}
@@ -52,16 +52,10 @@ def coverage(reading: ClaimReading, analysis: Analysis | Neighbourhood, settings
     credits: dict[int, float] = {}
     # Across languages, words spelt nearly alike are often the same word ("offer"/"offre").
     cognates = analysis.lang != reading.lang
-    default_idf = max(reading.idf.values(), default=1.0)
     total = covered = 0.0
     topical = False
-    for i, token in enumerate(reading.light.tokens):
-        if not token.content:
-            continue
-        weight = max(0.1, max((reading.idf.get(k, default_idf) for k in token.keys), default=default_idf))
+    for i, token, weight in reading.weighted_words:
         credit = 0.0
-        if i in reading.date_tokens:
-            continue  # dates are compared as dates by the stance stage, whatever the wording
         if i in reading.quantity_tokens:
             quantity = reading.quantity_tokens[i]
             credit = 1.0 if any(quantity.comparable(q) for q in analysis.quantities) else 0.0
@@ -74,12 +68,15 @@ def coverage(reading: ClaimReading, analysis: Analysis | Neighbourhood, settings
         elif i in polar_tokens:
             credit = settings.lexicon_credit
             topical = True
-        elif any(len(k) >= prefix and k[:prefix] in stems for k in token.keys):
-            credit = settings.stem_credit
-            topical = topical or i not in entity_tokens
-        elif cognates and _has_cognate(token.keys, keys, settings):
-            credit = settings.cognate_credit
-            topical = topical or i not in entity_tokens
+        else:
+            if stems is None:
+                stems = {k[:prefix] for k in keys if len(k) >= prefix}
+            if any(len(k) >= prefix and k[:prefix] in stems for k in token.keys):
+                credit = settings.stem_credit
+                topical = topical or i not in entity_tokens
+            elif cognates and _has_cognate(token.keys, keys, settings):
+                credit = settings.cognate_credit
+                topical = topical or i not in entity_tokens
         total += weight
         covered += credit * weight
         credits[i] = credit

@@ -119,6 +119,7 @@ class Segmenter:
         self._full: dict[str, tuple[Language, bool]] = {}
         self._memo: dict[str, Analysis] = {}
         self._word_tables: dict[str, _WordTable] = {}
+        self._pipeline_ids: dict[str, str] = {}
 
     # --- pipelines -----------------------------------------------------------------------
 
@@ -166,10 +167,12 @@ class Segmenter:
         return lookups.get_table("lemma_lookup") if lookups.has_table("lemma_lookup") else None
 
     def pipeline_id(self, lang: str) -> str:
-        nlp, trained = self.full(lang)
-        if not trained:
-            return f"blank-{lang}"
-        return f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+        # Kept: spaCy builds `nlp.meta` afresh at every reading (some 2 ms), twice per claim.
+        if lang not in self._pipeline_ids:
+            nlp, trained = self.full(lang)
+            self._pipeline_ids[lang] = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}" \
+                if trained else f"blank-{lang}"
+        return self._pipeline_ids[lang]
 
     # --- documents into sentences (light path) ------------------------------------------------
 
