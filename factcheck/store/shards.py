@@ -341,24 +341,24 @@ def _drop_later_copies(shards: ShardSet, *, wait: float = 0.0) -> IndexStats:
                 "SELECT d.rowid, d.file, d.provenance, d.content_hash, (SELECT count(*) FROM sentences s "
                 "WHERE s.doc_rowid = d.rowid) AS sentences FROM documents d WHERE d.id = ?", (doc_id,)).fetchone()
             copies.setdefault(doc_id, []).append((file_order(row["file"]), i, row))
-    touched = set()
-    for doc_id in clashing:
-        (_, _, first), *later = sorted(copies[doc_id], key=lambda c: c[0])
-        for _, i, row in later:
-            reason = None if row["content_hash"] == first["content_hash"] else (
-                f"duplicate id {doc_id!r} with different content (first loaded from "
-                f"{first['provenance']}); skipped")
-            store = shards.stores[i]
-            if i not in touched:
-                store.lock(wait)
-                touched.add(i)
-            with store.transaction():
-                places = store.drop_document(doc_id, reason)
-            if reason:  # one index counts a same-content copy among the documents it read
-                dropped.documents += 1
-                dropped.sentences += row["sentences"]
-                dropped.errors += [InputError(reason, path=f, line=line) for f, line in places]
+    touched: set[int] = set()
     try:
+        for doc_id in clashing:
+            (_, _, first), *later = sorted(copies[doc_id], key=lambda c: c[0])
+            for _, i, row in later:
+                reason = None if row["content_hash"] == first["content_hash"] else (
+                    f"duplicate id {doc_id!r} with different content (first loaded from "
+                    f"{first['provenance']}); skipped")
+                store = shards.stores[i]
+                if i not in touched:
+                    store.lock(wait)
+                    touched.add(i)
+                with store.transaction():
+                    places = store.drop_document(doc_id, reason)
+                if reason:  # one index counts a same-content copy among the documents it read
+                    dropped.documents += 1
+                    dropped.sentences += row["sentences"]
+                    dropped.errors += [InputError(reason, path=f, line=line) for f, line in places]
         for i in sorted(touched):
             store = shards.stores[i]
             with store.transaction():
