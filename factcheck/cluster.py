@@ -114,6 +114,12 @@ class Cluster:
         """One task per shard; what they did, as one run's figures."""
         from factcheck.store.shards import merge_stats
 
+        return merge_stats(self.index_shards(corpus, db_path, settings, wait=wait))
+
+    def index_shards(self, corpus: Path, db_path: Path, settings: Settings, *,
+                     wait: float = 0.0) -> list[IndexStats]:
+        """One task per shard; what each did, in shard order (see store.shards.settle_duplicates
+        for what is left to do across them)."""
         corpus, db_path = Path(corpus).resolve(), Path(db_path).resolve()
         self.require_paths([corpus, db_path.parent])
         shards = settings.index.shards
@@ -121,7 +127,7 @@ class Cluster:
         settings = settings.replace(index={"processes": 1})
         futures = self.client.map(_index_shard, range(shards), corpus=str(corpus), db=str(db_path),
                                   shards=shards, settings=settings, wait=wait, pure=False)
-        return merge_stats(self._gather(futures, "indexing"))
+        return self._gather(futures, "indexing")
 
     def check(self, checker, claims: list[Claim], *,
               progress: Callable[[Claim], None] | None = None) -> list[Verdict]:

@@ -164,6 +164,19 @@ class Analysis:
 
 
 @dataclass(frozen=True)
+class Neighbourhood:
+    """What relevance reads of a sentence with its neighbours (`Segmenter.neighbourhoods`):
+    the light reading's word keys, alias names and - only when the claim has quantities to
+    cover - quantities, without Token objects, which cost more than the rest."""
+
+    text: str
+    lang: str
+    keys: tuple[frozenset[str], ...]
+    entities: tuple[EntitySpan, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     text: str
@@ -315,6 +328,20 @@ class ClaimReading:
     @property
     def is_attitude(self) -> bool:
         return self.attitude_holder is not None
+
+    # Kept once read: relevance asks for these of every sentence read against the claim.
+    @functools.cached_property
+    def weighted_words(self) -> tuple[tuple[int, Token, float], ...]:
+        """(light-token index, token, weight by rarity) of the content words relevance
+        counts: not those inside a date, which the stance stage compares as dates."""
+        default = max(self.idf.values(), default=1.0)
+        return tuple((i, t, max(0.1, max((self.idf.get(k, default) for k in t.keys), default=default)))
+                     for i, t in enumerate(self.light.tokens) if t.content and i not in self.date_tokens)
+
+    @functools.cached_property
+    def entity_tokens(self) -> frozenset[int]:
+        """Light-token indexes inside the claim's entities."""
+        return frozenset(i for e in self.light.entities for i in range(e.start, e.end))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from factcheck.engine.stance import StanceModel, judge, load_stance_model
 from factcheck.model import (Candidate, Claim, ClaimReading, CorpusSummary, Evidence, Judgement, Report,
                              Scored, Verdict)
 from factcheck.store.indexer import IndexStats
-from factcheck.store.shards import ShardSet, update_shards
+from factcheck.store.shards import ShardSet, settle_duplicates, update_shards
 from factcheck.store.sqlite import default_db_path
 from factcheck.text.aliases import Aliases
 from factcheck.text.folding import fold
@@ -72,8 +72,9 @@ class Checker:
         self.index_report: IndexStats | None = None
         try:
             if update and cluster is not None:
-                self.index_report = cluster.index(self.corpus, self.db_path, self.settings, wait=wait)
-                self.shards.forget()
+                stats = cluster.index_shards(self.corpus, self.db_path, self.settings, wait=wait)
+                self.index_report = settle_duplicates(self.corpus, self.shards, self.segmenter, stats,
+                                                      wait=wait)
             elif update:
                 self.index_report = update_shards(self.corpus, self.shards, self.segmenter,
                                                   progress=progress, wait=wait)

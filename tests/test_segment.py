@@ -126,3 +126,28 @@ def test_segment_in_worker_processes_gives_what_one_process_gives():
     assert [d for d, _ in spread] == [d.id for d in documents]
     assert spread == alone
     assert any(s.entities for _, sentences in alone for s in sentences)
+
+
+NEIGHBOURHOODS = [
+    "Alice Martin approved 40 % of the harbor budget. She signed it on 3 May 2019.",
+    "We sold 12 ferries with Alice and the team.\n\nThe board refused the non-profit plan.",
+    "", "Élan: l'offre de 10 millions d'euros, refusée le 2 mars.",
+]
+
+
+@pytest.mark.parametrize("text", NEIGHBOURHOODS)
+def test_segment_neighbourhood_reads_what_the_light_analysis_reads(blank_segmenter, text):
+    lang = "fr" if "offre" in text else "en"
+    analysis = blank_segmenter.analyze([text], lang, full=False)[0]
+    near, without = (blank_segmenter.neighbourhoods([text], lang, quantities=q)[0] for q in (True, False))
+    assert (near.text, near.lang, near.keys, near.entities, near.quantities) == \
+        (analysis.text, analysis.lang, analysis.keys, analysis.entities, analysis.quantities)
+    assert without.keys == analysis.keys and without.quantities == ()
+
+
+def test_segment_light_tokens_are_the_tokens_the_constructor_makes(blank_segmenter):
+    from factcheck.model import Token
+    blank_segmenter._memo.clear()
+    for token in blank_segmenter.analyze([NEIGHBOURHOODS[0]], "en", full=False)[0].tokens:
+        made = Token(token.text, token.lemma, token.start, stop=token.stop, punct=token.punct)
+        assert token == made and token.__dict__ == {**made.__dict__, "keys": made.keys}

@@ -204,3 +204,43 @@ def test_shards_readonly_open_needs_an_index(tmp_path):
         pass
     with Store.open(tmp_path / "w.db", readonly=True) as store:
         assert store.sentence_count() == 0
+
+
+def _twin_files(shards: tuple[int, ...]) -> tuple[str, str]:
+    """Two file names, the first read first, in different shards for every count in `shards`."""
+    first = "a-mail.jsonl"
+    second = next(f"later/b-{i}.jsonl" for i in range(100)
+                  if all(shard_of(first, n) != shard_of(f"later/b-{i}.jsonl", n) for n in shards))
+    return first, second
+
+
+def test_shards_a_document_id_in_two_shards_is_kept_once_as_in_one_index(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_generated_corpus(corpus, files=6)
+    first, second = _twin_files((2, 3))
+    twin = {"id": "twin", "text": "The harbor board approved the ferry budget in May.", "author": "Alice Martin"}
+    clash = {"id": "clash", "text": "Hugo Stone signed the ferry lease.", "author": "Hugo Stone"}
+    (corpus / first).write_text(json.dumps(twin) + "\n" + json.dumps(clash) + "\n")
+    (corpus / second).parent.mkdir()
+    other = dict(clash, text="Hugo Stone cancelled the ferry lease.")
+    (corpus / second).write_text(json.dumps(twin) + "\n" + json.dumps(other) + "\n")
+    claim = Claim("c", "Hugo Stone signed the ferry lease approved by the harbor board", lang="en")
+
+    def state(n: int):
+        with Checker(corpus, db=tmp_path / f"i{n}" / "index.db", settings=sharded(BLANK, n)) as checker:
+            return (checker.summary(), checker.index_report.errors and
+                    [str(e) for e in checker.index_report.errors],
+                    [(c.doc_id, c.text, c.provenance, c.bm25) for c in checker.candidates(checker.read(claim))])
+
+    one = state(1)
+    assert one[0].errors == (f"{second}:2: duplicate id 'clash' with different content "
+                             f"(first loaded from {first}:2); skipped",)
+    for n in (2, 3):
+        assert state(n) == one
+    assert "Hugo Stone cancelled" not in str(one[2])
+    # The first file gone, the other's copies are the documents, in one index and in N.
+    (corpus / first).unlink()
+    one = state(1)
+    assert not one[0].errors and any("cancelled" in c[1] for c in one[2])
+    for n in (2, 3):
+        assert state(n) == one

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 
 from factcheck.config import ScoreSettings
 from factcheck.engine.read import is_attitude_word
-from factcheck.model import Analysis, Candidate, ClaimReading, Scored
+from factcheck.model import Analysis, Candidate, ClaimReading, Neighbourhood, Scored
 from factcheck.text.folding import fold
 from factcheck.text.nlp import Segmenter
 
@@ -30,16 +30,16 @@ class Coverage:
     topical: bool
 
 
-def coverage(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings, *,
+def coverage(reading: ClaimReading, analysis: Analysis | Neighbourhood, settings: ScoreSettings, *,
              author: str | None = None) -> Coverage:
     """`author` is the text's author (canonical name): a sentence written by X covers the
     claim's mention of X, and - when the claim is about what X wanted or said - its verb of
     wanting or saying too ("we will not sell" is X saying what X wants). The claim's dates do
     not count here, and its quantities are covered by any quantity of the same unit: whether
     they agree is for the stance stage to say."""
-    keys = set().union(*analysis.keys) if analysis.tokens else set()
+    keys = set().union(*analysis.keys) if analysis.keys else set()
     prefix = settings.stem_prefix
-    stems = {k[:prefix] for k in keys if len(k) >= prefix}
+    stems: set[str] | None = None  # read when a word is not found as it is (few are)
     entities = {e.canonical for e in analysis.entities if e.canonical}
     if author:
         entities.add(author)
@@ -48,8 +48,8 @@ def coverage(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings,
     # resigned" against Jane Roe's "I resign"): a name is capitalised.
     author_words = {fold(w) for name in reading.aliases.names(author) for w in name.split()} if author else set()
     author_tokens = {i for i, t in enumerate(reading.light.tokens)
-                     if t.text[:1].isupper() and fold(t.text) in author_words}
-    entity_tokens = {i for e in reading.light.entities for i in range(e.start, e.end)} | author_tokens
+                     if t.text[:1].isupper() and fold(t.text) in author_words} if author_words else set()
+    entity_tokens = reading.entity_tokens | author_tokens
     covered_entity_tokens = {i for e in reading.light.entities if named(reading, e.canonical, entities)
                              for i in range(e.start, e.end)} | author_tokens
     polar_tokens = {i for m in reading.polar if m.value[0] in groups for i in range(m.start, m.end)}
@@ -60,16 +60,10 @@ def coverage(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings,
     # Translations of the claim's words into the sentence's language, or their synonyms.
     glosses = reading.glosses.get(analysis.lang, {})
     gloss_credit = settings.gloss_credit if cognates else settings.synonym_credit
-    default_idf = max(reading.idf.values(), default=1.0)
     total = covered = 0.0
     topical = False
-    for i, token in enumerate(reading.light.tokens):
-        if not token.content:
-            continue
-        weight = max(0.1, max((reading.idf.get(k, default_idf) for k in token.keys), default=default_idf))
+    for i, token, weight in reading.weighted_words:
         credit = 0.0
-        if i in reading.date_tokens:
-            continue  # dates are compared as dates by the stance stage, whatever the wording
         if i in reading.quantity_tokens:
             quantity = reading.quantity_tokens[i]
             credit = 1.0 if any(quantity.comparable(q) for q in analysis.quantities) else 0.0
@@ -85,12 +79,15 @@ def coverage(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings,
         elif i in glosses and _glossed(glosses[i], keys):
             credit = gloss_credit
             topical = topical or i not in entity_tokens
-        elif any(len(k) >= prefix and k[:prefix] in stems for k in token.keys):
-            credit = settings.stem_credit
-            topical = topical or i not in entity_tokens
-        elif cognates and _has_cognate(token.keys, keys, settings):
-            credit = settings.cognate_credit
-            topical = topical or i not in entity_tokens
+        else:
+            if stems is None:
+                stems = {k[:prefix] for k in keys if len(k) >= prefix}
+            if any(len(k) >= prefix and k[:prefix] in stems for k in token.keys):
+                credit = settings.stem_credit
+                topical = topical or i not in entity_tokens
+            elif cognates and _has_cognate(token.keys, keys, settings):
+                credit = settings.cognate_credit
+                topical = topical or i not in entity_tokens
         total += weight
         covered += credit * weight
         credits[i] = credit
@@ -118,7 +115,7 @@ def _has_cognate(claim_keys: frozenset[str], keys: set[str], settings: ScoreSett
 
 
 def relevance(reading: ClaimReading, analysis: Analysis, settings: ScoreSettings, *,
-              author: str | None = None, context: Analysis | None = None,
+              author: str | None = None, context: Analysis | Neighbourhood | None = None,
               own: Coverage | None = None,
               score_cutoff: float | None = None) -> tuple[float, dict[str, float], set[int]]:
     """Relevance of a sentence to the claim, its components, and the matched token indexes.
@@ -181,7 +178,9 @@ def rank(reading: ClaimReading, candidates: list[Candidate], segmenter: Segmente
         needing = [i for i, (c, a, author, own) in enumerate(zip(group, analyses, authors, owns))
                    if (c.before or c.after) and ((own.topical and own.words < settings.context_weight)
                                                  or _misses_entity(reading, a, author))]
-        windows = dict(zip(needing, segmenter.analyze([_window(group[i]) for i in needing], lang, full=False)))
+        # Quantities count only for a claim that has some (see coverage).
+        windows = dict(zip(needing, segmenter.neighbourhoods([_window(group[i]) for i in needing], lang,
+                                                             quantities=bool(reading.quantity_tokens))))
         for i, (candidate, analysis, author, own) in enumerate(zip(group, analyses, authors, owns)):
             score, features, matched = relevance(reading, analysis, settings, author=author,
                                                  context=windows.get(i), own=own,

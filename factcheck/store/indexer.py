@@ -61,10 +61,11 @@ ProgressCallback = Callable[[str, int, int], None]
 
 def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None, *,
                  progress: ProgressCallback | None = None, wait: float = 0.0,
-                 shard: tuple[int, int] = (0, 1)) -> IndexStats:
+                 shard: tuple[int, int] = (0, 1), retry_conflicts: bool = False) -> IndexStats:
     """Bring the index up to date with the corpus folder. Unchanged files cost a stat.
     With `shard` (i, n), the store is shard i of n and takes only the files that belong
-    to it (see store.shards.shard_of)."""
+    to it (see store.shards.shard_of). `retry_conflicts`: read the files that lost a
+    document to a clashing id again even if nothing changed here (another shard changed)."""
     started = time.perf_counter()
     corpus = Path(corpus)
     report = IndexStats()
@@ -106,7 +107,7 @@ def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None,
             with store.transaction():
                 store.remove_file(relpath)
             report.removed.append(relpath)
-        if todo or removed:
+        if todo or removed or retry_conflicts:
             # A file skipped earlier for a clashing id may load now that the other one changed.
             retry = {r["path"] for r in known.values() if r["conflicts"] and r["path"] in present}
             queued = {item.relpath for item, _, _ in todo}

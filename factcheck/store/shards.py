@@ -19,16 +19,18 @@ import math
 import re
 import sqlite3
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+from factcheck.errors import InputError
 from factcheck.model import CorpusSummary
 from factcheck.store.indexer import IndexStats, ProgressCallback, shard_of, update_index
 from factcheck.store.sqlite import Store, normalized_hash
 from factcheck.text.nlp import Segmenter
 
-__all__ = ["ShardSet", "shard_of", "shard_paths", "update_shards", "merge_stats"]
+__all__ = ["ShardSet", "shard_of", "shard_paths", "update_shards", "settle_duplicates", "merge_stats"]
 
 # FTS5's bm25() constants (fts5_aux.c).
 K1 = 1.2
@@ -73,6 +75,7 @@ class ShardSet:
         self._frequencies: dict[str, int] = {}
         self._phrase_rows: dict[tuple[str, ...], int] = {}
         self._stats: tuple[int, float] | None = None
+        self._threads: ThreadPoolExecutor | None = None
 
     @classmethod
     def open(cls, db_path: Path, shards: int, *, readonly: bool = False) -> ShardSet:
@@ -91,6 +94,9 @@ class ShardSet:
         return [s.path for s in self.stores]
 
     def close(self) -> None:
+        if self._threads is not None:
+            self._threads.shutdown()
+            self._threads = None
         for store in self.stores:
             store.close()
 
@@ -155,7 +161,7 @@ class ShardSet:
         out (see Store.search)."""
         authors = tuple(authors)
         depth = 2 * limit + 20
-        pools = [(i, store.search(match, depth, authors=authors)) for i, store in enumerate(self.stores)]
+        pools = list(enumerate(self._each(lambda store: store.search(match, depth, authors=authors))))
         if len(self.stores) > 1:
             pools = self._without_known_copies(pools)
         rows, average = self.fts_stats()
@@ -171,6 +177,15 @@ class ShardSet:
                  for shard, pool in pools for row in pool]
         found.sort(key=lambda h: h.order)
         return found[:limit]
+
+    def _each(self, call) -> list:
+        """`call(store)` for every shard, in shard order: at once, in threads, when there are
+        several (SQLite lets go of the GIL while it searches), one after the other otherwise."""
+        if len(self.stores) == 1:
+            return [call(self.stores[0])]
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(max_workers=len(self.stores), thread_name_prefix="shard")
+        return list(self._threads.map(call, self.stores))
 
     def _files(self, pools) -> dict[tuple[int, int], str]:
         """The file of each row's document, by (shard, document rowid)."""
@@ -274,8 +289,92 @@ def update_shards(corpus: Path, shards: ShardSet, segmenter: Segmenter, *,
     count = len(shards.stores)
     stats = [update_index(corpus, store, segmenter, progress=progress, wait=wait, shard=(i, count))
              for i, store in enumerate(shards.stores)]
+    return settle_duplicates(corpus, shards, segmenter, stats, wait=wait)
+
+
+def settle_duplicates(corpus: Path, shards: ShardSet, segmenter: Segmenter | None,
+                      stats: list[IndexStats], *, wait: float = 0.0) -> IndexStats:
+    """After every shard's own run (`stats`, one per shard): a document id found in files of
+    two shards is kept once, as one index keeps it. The copy from the file read first (in the
+    corpus's reading order, the order a fresh index reads it in) stays; the other is taken
+    out - with the same content silently, with other content as the input problem one index
+    reports ("duplicate id ... with different content (first loaded from ...); skipped").
+    When anything changed, the files that lost a copy are read again first, so a copy comes
+    back once the file that held the first one is gone or changed."""
+    count = len(shards.stores)
+    if count > 1 and any(s.changed or s.rebuilt for s in stats):
+        for i, store in enumerate(shards.stores):
+            if stats[i].changed:
+                continue  # its own run read its conflicting files again already
+            again = update_index(corpus, store, segmenter, wait=wait, shard=(i, count), retry_conflicts=True)
+            stats[i].updated += again.updated
+            stats[i].unchanged -= len(again.updated)
+            stats[i].documents += again.documents
+            stats[i].sentences += again.sentences
+            stats[i].errors += again.errors
+            stats[i].seconds += again.seconds
+        dropped = _drop_later_copies(shards, wait=wait)
+        merged = merge_stats(stats)
+        merged.documents -= dropped.documents
+        merged.sentences -= dropped.sentences
+        merged.errors += dropped.errors
+    else:
+        merged = merge_stats(stats)
     shards.forget()
-    return merge_stats(stats)
+    return merged
+
+
+def _drop_later_copies(shards: ShardSet, *, wait: float = 0.0) -> IndexStats:
+    """Take out every copy of a document id but the first (see settle_duplicates)."""
+    seen: dict[str, list[int]] = {}
+    for i, store in enumerate(shards.stores):
+        for (doc_id,) in store.db.execute("SELECT id FROM documents"):
+            seen.setdefault(doc_id, []).append(i)
+    clashing = sorted(doc_id for doc_id, where in seen.items() if len(where) > 1)
+    dropped = IndexStats()
+    if not clashing:
+        return dropped
+    copies: dict[str, list] = {}
+    for doc_id in clashing:
+        for i in seen[doc_id]:
+            row = shards.stores[i].db.execute(
+                "SELECT d.rowid, d.file, d.provenance, d.content_hash, (SELECT count(*) FROM sentences s "
+                "WHERE s.doc_rowid = d.rowid) AS sentences FROM documents d WHERE d.id = ?", (doc_id,)).fetchone()
+            copies.setdefault(doc_id, []).append((file_order(row["file"]), i, row))
+    touched: set[int] = set()
+    try:
+        for doc_id in clashing:
+            (_, _, first), *later = sorted(copies[doc_id], key=lambda c: c[0])
+            for _, i, row in later:
+                reason = None if row["content_hash"] == first["content_hash"] else (
+                    f"duplicate id {doc_id!r} with different content (first loaded from "
+                    f"{first['provenance']}); skipped")
+                store = shards.stores[i]
+                if i not in touched:
+                    store.lock(wait)
+                    touched.add(i)
+                with store.transaction():
+                    places = store.drop_document(doc_id, reason)
+                if reason:  # one index counts a same-content copy among the documents it read
+                    dropped.documents += 1
+                    dropped.sentences += row["sentences"]
+                    dropped.errors += [InputError(reason, path=f, line=line) for f, line in places]
+        for i in sorted(touched):
+            store = shards.stores[i]
+            with store.transaction():
+                store.set_meta("sentence_count",
+                               str(store.db.execute("SELECT count(*) FROM sentences").fetchone()[0]))
+            store.checkpoint()
+    finally:
+        for i in touched:
+            shards.stores[i].unlock()
+    return dropped
+
+
+def file_order(file: str) -> tuple:
+    """Where a file comes in the corpus's reading order (a folder's files before its subfolders)."""
+    parts = file.split("/")
+    return tuple((1, d) for d in parts[:-1]) + ((0, parts[-1]),)
 
 
 def merge_stats(stats: list[IndexStats]) -> IndexStats:
@@ -303,9 +402,7 @@ def position(file: str, row) -> tuple:
     order the corpus is read (a folder's files before its subfolders), its document in its
     file (a file's documents are all in one shard, in order), its field, its offset. A fresh
     single index numbers its sentences in this order."""
-    parts = file.split("/")
-    return (tuple((1, d) for d in parts[:-1]) + ((0, parts[-1]),), row["doc_rowid"],
-            row["field"] != "text", row["field"], row["start"])
+    return (file_order(file), row["doc_rowid"], row["field"] != "text", row["field"], row["start"])
 
 
 def bm25(row_tokens: list[str], phrases: list[list[str]], idf: list[float], average: float) -> float:

@@ -293,6 +293,33 @@ class Store:
             self.db.executemany("INSERT INTO sentence_dates VALUES (?, ?)", dates)
         return None
 
+    def drop_document(self, doc_id: str, reason: str | None) -> list[str]:
+        """Take out a document that another shard holds (see store.shards.settle_duplicates);
+        its files are marked as having lost one to a clashing id and, with a `reason`, say
+        so as an input problem at the document's line. Returns (file, line) of its copies."""
+        row = self.db.execute("SELECT rowid FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return []
+        sources = self.db.execute("SELECT file, provenance FROM doc_sources WHERE doc_rowid = ? "
+                                  "ORDER BY file, provenance", (row["rowid"],)).fetchall()
+        self.db.execute("INSERT INTO sentence_fts(sentence_fts, rowid, terms) SELECT 'delete', id, terms "
+                        "FROM sentences WHERE doc_rowid = ?", (row["rowid"],))
+        self.db.execute("DELETE FROM documents WHERE rowid = ?", (row["rowid"],))
+        found = []
+        for source in sources:
+            line = _provenance(source["provenance"]).line
+            found.append((source["file"], line))
+            errors = json.loads(self.db.execute("SELECT errors FROM files WHERE path = ?",
+                                                (source["file"],)).fetchone()[0])
+            if reason:
+                # At its place in the file, as one index lists them, the others left in order.
+                at = next((i for i, e in enumerate(errors) if line and (e.get("line") or 0) > line), len(errors))
+                errors.insert(at, {"line": line, "message": reason})
+            # A copy with the same content counts as loaded, as in one index.
+            self.db.execute("UPDATE files SET errors = ?, conflicts = 1, documents = max(0, documents - ?) "
+                            "WHERE path = ?", (json.dumps(errors), int(bool(reason)), source["file"]))
+        return found
+
     def record_file(self, relpath: str, sha: str, size: int, mtime_ns: int, documents: int,
                     errors: list[InputError], conflicts: bool) -> None:
         self.db.execute(

@@ -70,9 +70,13 @@ class PhraseTable:
         """
         positions = [i for i, k in enumerate(keys) if not k <= SKIPPED and i not in skip]
         found: list[Match] = []
+        firsts = self._by_first
         p = 0
         while p < len(positions):
             start = positions[p]
+            if not any(k in firsts for k in keys[start]):
+                p += 1  # no entry starts with this token (most tokens, cheaply)
+                continue
             best: Match | None = None
             # Sorted: a set's order changes from run to run with Python's string hashing, and
             # between two matches of the same length the first one found wins.
