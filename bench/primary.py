@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from bench.evaluate import scores
+from bench.evaluate import calibration_error, scores
 from factcheck import Checker, load_claims
 from factcheck.config import Settings
 from factcheck.model import VERDICTS
@@ -75,6 +75,9 @@ def figures(rows: list[dict]) -> dict:
             "gold_top3": round(sum(with_gold) / len(with_gold), 4) if with_gold else None,
             "with_gold": len(with_gold),
             "mean_confidence": round(sum(confidences) / len(confidences), 4) if confidences else None,
+            "calibration_error": calibration_error(
+                confidences, [r["expect"] == r["verdict"] for r in rows if r["confidence"] is not None])
+            if confidences else None,
             "wrong": [f"{r['id']}:{SHORT[r['expect']]}>{SHORT[r['verdict']]}" for r in rows
                       if r["expect"] != r["verdict"]]}
 
@@ -97,11 +100,11 @@ def fmt(value, pct=True) -> str:
 
 def table(result: dict) -> str:
     groups = {**result["cases"], **{k: result[k] for k in ("held_out", "overall") if k in result}}
-    lines = [f"{'case':<10} {'split':<9} {'n':>4} {'accuracy':>9} {'macro-F1':>9} {'gold@3':>14} {'mean conf':>9}"]
+    lines = [f"{'case':<10} {'split':<9} {'n':>4} {'accuracy':>9} {'macro-F1':>9} {'gold@3':>14} {'mean conf':>9} {'ECE':>6}"]
     for name, g in groups.items():
         gold = f"{fmt(g['gold_top3'])} of {g['with_gold']}" if g["with_gold"] else "-"
         lines.append(f"{name:<10} {g['split']:<9} {g['n']:>4} {fmt(g['accuracy']):>9} "
-                     f"{fmt(g['macro_f1'], False):>9} {gold:>14} {fmt(g['mean_confidence'], False):>9}")
+                     f"{fmt(g['macro_f1'], False):>9} {gold:>14} {fmt(g['mean_confidence'], False):>9} {fmt(g['calibration_error'], False):>6}")
     for name, g in groups.items():
         lines += ["", f"{name} ({g['split']}): expected (rows) x given (columns)",
                   "           " + " ".join(f"{SHORT[v]:>5}" for v in VERDICTS)]
