@@ -3,8 +3,9 @@
 The query is the claim's content words (as indexed: lemmas and forms), widened with the
 other names of the entities it mentions (aliases.yaml) and with the opposite terms of its
 polar words, so that a sentence saying "for-profit" is found for a claim saying "non-profit",
-and with the translations of its words (nlp.glossaries), so that a French claim finds English
-sentences the corpus has no translation of.
+with the synonyms of its words (nlp.synonyms: "let go" for "lay off"), and with their
+translations (nlp.glossaries), so that a French claim finds English sentences the corpus has no
+translation of.
 """
 
 from __future__ import annotations
