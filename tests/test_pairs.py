@@ -178,3 +178,9 @@ def test_pairs_a_synonym_counts_as_the_word():
     without = next(PairJudge(Settings().replace(nlp={"synonyms": {}})).judge(
         [PairInput(id="s", claim=claim, evidence=evidence)]))
     assert with_synonyms.p["supports"] > without.p["supports"]
+
+
+def test_pairs_according_to_a_date_or_a_document_is_no_speaker(judge):
+    result = stance(judge, "The town had 5,000 inhabitants in 2010.",
+                    "According to the 2010 census, the town had 5,000 inhabitants.")
+    assert result.stance == "supports" and not any("source of the claim" in r for r in result.reasons)

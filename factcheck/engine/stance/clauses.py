@@ -244,8 +244,9 @@ def reporter(analysis: Analysis, lex: Lexicon, negated: frozenset[int]) -> Speec
     entity_at = {i: e for e in analysis.entities for i in range(e.start, e.end)}
     for m in lex.attributions.find(analysis.keys):
         # "According to X, ...": X speaks, and what they say is the rest of the sentence.
+        # Only someone who can speak: "according to the 2010 census" names no speaker.
         source = next((entity_at[i] for i in range(m.end, min(len(analysis.tokens), m.end + 3))
-                       if i in entity_at), None)
+                       if i in entity_at and entity_at[i].label in ACTOR_LABELS), None)
         if source is not None and source.canonical:
             return Speech(source.canonical, frozenset(range(len(analysis.tokens)))
                           - set(range(m.start, source.end)))
