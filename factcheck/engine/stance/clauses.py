@@ -123,13 +123,19 @@ def polar_sides(analysis: Analysis, lex: Lexicon, negated_heads: frozenset[int])
     return found
 
 
-def aligned(claim: Analysis, evidence: Analysis) -> list[tuple[int, int]]:
-    """Pairs (claim token, sentence token) that are the same content word."""
+def first_positions(analysis: Analysis) -> dict[str, int]:
+    """Each key of the content words to the first token that has it."""
     index: dict[str, int] = {}
-    for j, t in enumerate(evidence.tokens):
+    for j, t in enumerate(analysis.tokens):
         if t.content:
             for key in t.keys:
                 index.setdefault(key, j)
+    return index
+
+
+def aligned(claim: Analysis, evidence: Analysis) -> list[tuple[int, int]]:
+    """Pairs (claim token, sentence token) that are the same content word."""
+    index = first_positions(evidence)
     pairs = []
     for i, t in enumerate(claim.tokens):
         if t.content:

@@ -162,11 +162,7 @@ class Pair:
             # too loose to deny by; not synonyms: "suggested" and "proposed" alike make two
             # different proposals look like one event.
             done = {i for i, _ in found}
-            first: dict[str, int] = {}
-            for j, t in enumerate(self.analysis.tokens):
-                if t.content:
-                    for key in t.keys:
-                        first.setdefault(key, j)
+            first = clauses.first_positions(self.analysis)
             for i, options in sorted(glosses.items()):
                 j = next((first[words[0]] for words in options if all(w in first for w in words)), None)
                 if i not in done and j is not None and self.claim.tokens[i].pos in ("VERB", "ADJ"):
@@ -221,11 +217,16 @@ class Pair:
         return Opposition(frozenset(opposed), frozenset(agreeing), frozenset(missing), tuple(terms),
                           tuple(reasons), tuple(pairs))
 
+    @functools.cached_property
+    def claim_negators(self) -> frozenset[int]:
+        """The claim's tokens inside verbs that negate ("refused", "excluded")."""
+        return frozenset(i for m in self.reading.lexicon.implicit_negations.find(self.claim.keys)
+                         for i in range(m.start, m.end))
+
     def _negator_restated(self, term: Match) -> bool:
         """The claim's polar term is a verb that negates ("refused to sign") and the sentence
         negates the same word outright ("we will not sign"): the term is there in other words."""
-        negators = {i for m in self.reading.lexicon.implicit_negations.find(self.claim.keys)
-                    for i in range(m.start, m.end)}
+        negators = self.claim_negators
         if not negators & set(range(term.start, term.end)):
             return False
         claim_scope, evidence_scope = self.claim_negation.scope, self.evidence_negation.scope
