@@ -37,6 +37,7 @@ import yaml
 
 from factcheck import load_corpus
 from factcheck.config import NlpSettings, Settings
+from factcheck.engine.stance.entailment import writer_name as _person
 from factcheck.text.nlp import Segmenter
 
 WORDS = yaml.safe_load((Path(__file__).with_suffix(".yaml")).read_text(encoding="utf-8"))
@@ -266,17 +267,6 @@ def actor_swap(sentence: str, names: list[str], key: str, exclude: tuple[str, ..
 
 
 # --- pairs ---------------------------------------------------------------------------------------
-
-
-def _person(value: str | None) -> str | None:
-    """A display name from an author field ("Jane Roe <jane@x>" -> "Jane Roe")."""
-    if not value:
-        return None
-    name, address = email.utils.parseaddr(value)
-    name = (name or value).strip().strip('"')
-    if "@" in name:
-        name = name.split("@")[0].replace(".", " ").title()
-    return name or None
 
 
 def variants(sentence: str, lang: str, author: str, names: list[str], key: str) -> list[tuple[str, str, str, bool]]:

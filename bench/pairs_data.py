@@ -69,6 +69,16 @@ def split_of(group: str, percent: int = DEV_PERCENT) -> str:
     return "dev" if int(hashlib.sha256(group.encode()).hexdigest(), 16) % 100 < percent else "train"
 
 
+# The train split in two parts, by another hash of the group: the entailment model is fitted
+# on part "a" only, so the stance model, fitted on part "b", learns how far to trust its
+# reading of pairs it never saw (on its own training pairs it is far surer than on new ones).
+STANCE_PART_PERCENT = 25
+
+
+def part_of(group: str, percent: int = STANCE_PART_PERCENT) -> str:
+    return "b" if int(hashlib.sha256(("part:" + group).encode()).hexdigest(), 16) % 100 < percent else "a"
+
+
 def _read(path: Path) -> Iterator[dict]:
     with path.open(encoding="utf-8") as handle:
         for line in handle:

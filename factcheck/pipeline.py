@@ -21,7 +21,7 @@ from factcheck.engine import verdict
 from factcheck.engine.read import read_claim
 from factcheck.engine.retrieve import candidates_from_rows, fts_query, query_groups, rarest_within
 from factcheck.engine.score import rank
-from factcheck.engine.stance import StanceModel, judge, load_stance_model
+from factcheck.engine.stance import StanceModel, entailments, judge, load_stance_model
 from factcheck.model import (Candidate, Claim, ClaimReading, CorpusSummary, Evidence, Judgement, Report,
                              Scored, Verdict)
 from factcheck.store.indexer import IndexStats
@@ -214,6 +214,7 @@ class Checker:
         by_lang: dict[str, list[Scored]] = {}
         for s in scored:
             by_lang.setdefault(s.candidate.lang, []).append(s)
+        entailed = dict(zip(map(id, scored), entailments(self.model, reading, scored)))
         judged = []
         for lang, group in by_lang.items():
             texts = [s.candidate.text for s in group]
@@ -221,7 +222,7 @@ class Checker:
             lights = self.segmenter.analyze(texts, lang, full=False) if self.model.pair_model else analyses
             for s, analysis, light in zip(group, analyses, lights):
                 judgement = judge(reading, s, analysis, model=self.model, settings=self.settings.stance,
-                                  aliases=self.aliases, light=light)
+                                  aliases=self.aliases, light=light, entailment=entailed[id(s)])
                 judged.append((s, verdict.place(reading, judgement, self.settings.stance, self.aliases)))
         judged.sort(key=lambda item: -item[0].relevance)
         return judged

@@ -10,7 +10,7 @@ scaled by how much of the claim the sentence covers, so a "for-profit" in a sent
 something else contradicts nothing.
 """
 
-from factcheck.engine.stance.judge import StanceModel, judge, load_stance_model
+from factcheck.engine.stance.judge import StanceModel, entailments, judge, load_stance_model
 from factcheck.engine.stance.registry import FEATURES
 
-__all__ = ["FEATURES", "StanceModel", "judge", "load_stance_model"]
+__all__ = ["FEATURES", "StanceModel", "entailments", "judge", "load_stance_model"]

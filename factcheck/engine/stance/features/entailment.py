@@ -1,0 +1,23 @@
+"""What the entailment model (`entailment.py`) reads in the pair: its probabilities that the
+sentence, as its writer's words, says what the claim says or the opposite."""
+
+from __future__ import annotations
+
+from factcheck.engine.stance.features import Finding
+from factcheck.engine.stance.pair import Pair
+
+NAMES = ("nli_supports", "nli_refutes")
+# A reading is shown to the reader only when the model leans this far one way.
+SHOWN = 0.6
+
+
+def entailment(pair: Pair) -> Finding:
+    p = pair.entailment
+    if p is None:
+        return Finding(dict.fromkeys(NAMES, 0.0))
+    reasons = []
+    if p["supports"] >= SHOWN:
+        reasons.append(f"entailment model: the sentence says what the claim says ({p['supports']:.0%})")
+    elif p["refutes"] >= SHOWN:
+        reasons.append(f"entailment model: the sentence says the opposite of the claim ({p['refutes']:.0%})")
+    return Finding({"nli_supports": p["supports"], "nli_refutes": p["refutes"]}, tuple(reasons))
