@@ -188,7 +188,9 @@ def load_generated(path: Path) -> list[dict]:
         if not r.get("text_only", True):
             continue
         group = "generated:" + r.get("group", r["evidence"])
+        # Who wrote the sentence, when and to whom: "I" in it is its author.
         out.append({k: r[k] for k in ("id", "claim", "evidence", "label", "lang")}
+                   | {k: r[k] for k in ("author", "date", "to", "kind") if r.get(k)}
                    | {"source": "generated", "group": group, "split": split_of(group)})
     return out
 

@@ -30,7 +30,7 @@ from factcheck.model import STANCES
 from factcheck.pairs import PairInput, PairJudge
 
 from .evaluate import calibration_error, scores
-from .pairs_data import SOURCES, load_all, load_generated
+from .pairs_data import SOURCES, load_all, load_generated, part_of
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = {"supports": "supports", "refutes": "contradicts", "neutral": "neutral"}
@@ -56,8 +56,9 @@ def sample(rows: list[dict], per_source: int, seed: int = 0) -> list[dict]:
 def features(rows: list[dict], judge: PairJudge, cache: Path | None = None) -> np.ndarray:
     # The pair model's own weights are part of the features: a refitted one makes new ones.
     pair_meta = judge.model.pair_model.meta if judge.model.pair_model else {}
+    entailment_meta = judge.model.entailment_model.meta if judge.model.entailment_model else {}
     key = hashlib.sha256(json.dumps([judge.settings.describe(), [r["id"] for r in rows], list(FEATURES),
-                                     pair_meta], sort_keys=True, default=str).encode()).hexdigest()[:16]
+                                     pair_meta, entailment_meta], sort_keys=True, default=str).encode()).hexdigest()[:16]
     if cache:
         path = cache / f"stance_features_{key}.npy"
         if path.exists():
@@ -123,6 +124,8 @@ def main(argv=None) -> int:
     parser.add_argument("--per-source", type=int, default=3000, help="train pairs read per source")
     parser.add_argument("--generated", type=Path, nargs="*", default=[])
     parser.add_argument("--pair-model", default="pair_model.npz")
+    parser.add_argument("--entailment", help="the entailment model (a folder of factcheck/data, e.g. "
+                        "entailment, or a path); its training pairs (train part a) are then left out")
     parser.add_argument("--generated-weight", type=float, default=1.0,
                         help="weight of a generated primary-source pair against a benchmark pair: the "
                              "benchmarks are Wikipedia and web text, the corpora this tool reads are not")
@@ -134,8 +137,13 @@ def main(argv=None) -> int:
     rows = load_all(args.sources.split(","))
     for path in args.generated:
         rows += load_generated(path)
+    if args.entailment:
+        # The entailment model is far surer of the pairs it was fitted on than of new ones:
+        # the stance model learns how far to trust it on pairs it never saw.
+        rows = [r for r in rows if r["split"] != "train" or part_of(r["group"]) == "b"]
     rows = sample(rows, args.per_source)
-    base = {"description": "features only", "features": list(FEATURES), "pair_model": args.pair_model,
+    models = {"pair_model": args.pair_model} | ({"entailment": args.entailment} if args.entailment else {})
+    base = {"description": "features only", "features": list(FEATURES), **models,
             "weights": {s: {} for s in STANCES}}
     scaffold = args.cache / "stance_scaffold.json"
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -184,11 +192,12 @@ def main(argv=None) -> int:
     counts = collections.Counter((r["source"], r["split"]) for r in rows)
     args.out.write_text(json.dumps({
         "description": "Multinomial logistic regression over the stance features, fitted by "
-                       "`python -m bench.train_stance` on train carve-outs of "
+                       "`python -m bench.train_stance` on train carve-outs"
+                       + (" (part b: pairs the entailment model never saw)" if args.entailment else "") + " of "
                        + ", ".join(sorted({r['source'] for r in rows}))
                        + f" (L2 strength {strength} and temperature {t:.2f} chosen on the dev carve-outs; "
                          f"dev ECE {ece:.3f}); the weights include the temperature.",
-        "features": list(FEATURES), "pair_model": args.pair_model, "strength": strength,
+        "features": list(FEATURES), **models, "strength": strength,
         "generated_weight": args.generated_weight,
         "temperature": t, "training": {f"{s}/{sp}": n for (s, sp), n in sorted(counts.items())},
         "weights": weights}, indent=1) + "\n")

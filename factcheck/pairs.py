@@ -17,7 +17,7 @@ from factcheck.config import Settings
 from factcheck.engine import verdict
 from factcheck.engine.read import read_claim
 from factcheck.engine.score import rank
-from factcheck.engine.stance import entailments, judge, load_stance_model
+from factcheck.engine.stance import entailments_of, judge, load_stance_model
 from factcheck.errors import InputError
 from factcheck.model import Candidate, Claim, Judgement
 from factcheck.text.aliases import Aliases
@@ -133,27 +133,19 @@ class PairJudge:
         for lang, texts in claims_by_lang.items():
             self.segmenter.analyze(texts, lang, full=False)
             self.segmenter.analyze(texts, lang, full=True)
-        readings, scored = {}, []
+        readings, read = {}, []
         for n, pair in enumerate(pairs):
             key = (pair.claim, pair.lang, pair.speaker, pair.claim_date)
             if key not in readings:
                 claim = Claim(id=pair.id, text=pair.claim, lang=pair.lang, speaker=pair.speaker,
                               date=parse_date(pair.claim_date) if pair.claim_date else None)
                 readings[key] = read_claim(claim, self.segmenter, self.lexicons)
-            scored.append(self._scored(readings[key], pair, full[n][0], n))
-        # The entailment model reads all the pairs of a claim in one batched run.
-        entailed: list = [None] * len(pairs)
-        by_reading: dict[tuple, list[int]] = {}
-        for n, pair in enumerate(pairs):
-            by_reading.setdefault((pair.claim, pair.lang, pair.speaker, pair.claim_date), []).append(n)
-        if self.model.entailment_model is not None:
-            for key, indexes in by_reading.items():
-                for n, p in zip(indexes, entailments(self.model, readings[key], [scored[n] for n in indexes])):
-                    entailed[n] = p
-        for n, pair in enumerate(pairs):
-            reading = readings[(pair.claim, pair.lang, pair.speaker, pair.claim_date)]
+            read.append((readings[key], self._scored(readings[key], pair, full[n][0], n)))
+        # The entailment model reads all the pairs in one batched run.
+        entailed = entailments_of(self.model, read)
+        for n, (reading, scored) in enumerate(read):
             _, light, analysis = full[n]
-            judgement = judge(reading, scored[n], analysis, model=self.model, settings=self.settings.stance,
+            judgement = judge(reading, scored, analysis, model=self.model, settings=self.settings.stance,
                               aliases=self.aliases, light=light, entailment=entailed[n])
             yield verdict.place(reading, judgement, self.settings.stance, self.aliases)
 

@@ -10,7 +10,8 @@ scaled by how much of the claim the sentence covers, so a "for-profit" in a sent
 something else contradicts nothing.
 """
 
-from factcheck.engine.stance.judge import StanceModel, entailments, judge, load_stance_model
+from factcheck.engine.stance.judge import (StanceModel, entailments, entailments_of, judge,
+                                         load_stance_model)
 from factcheck.engine.stance.registry import FEATURES
 
-__all__ = ["FEATURES", "StanceModel", "entailments", "judge", "load_stance_model"]
+__all__ = ["FEATURES", "StanceModel", "entailments", "entailments_of", "judge", "load_stance_model"]

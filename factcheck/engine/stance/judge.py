@@ -53,19 +53,23 @@ def load_stance_model(name: str) -> StanceModel:
 
 
 def entailments(model: StanceModel, reading: ClaimReading, scored: list[Scored]) -> list[dict[str, float] | None]:
-    """The entailment model's reading of each candidate, in one batched run (None for all
-    without a model, and for a sentence in a language the model was not fitted on, or in
-    another language than the claim's)."""
+    """The entailment model's reading of each candidate of a claim, in one batched run."""
+    return entailments_of(model, [(reading, s) for s in scored])
+
+
+def entailments_of(model: StanceModel, pairs: list[tuple[ClaimReading, Scored]]) -> list[dict[str, float] | None]:
+    """The entailment model's reading of each (claim, candidate) pair, in one batched run (None
+    for all without a model, and for a sentence in a language the model was not fitted on, or
+    in another language than its claim's)."""
     entail = model.entailment_model
     if entail is None:
-        return [None] * len(scored)
-    languages = entail.languages
-    wanted = [n for n, s in enumerate(scored)
-              if s.candidate.lang == reading.lang and s.candidate.lang in languages]
-    found = entail.probabilities_many([(reading.claim.text, evidence_text(scored[n].candidate.text,
-                                                                          scored[n].candidate.author))
+        return [None] * len(pairs)
+    wanted = [n for n, (reading, s) in enumerate(pairs)
+              if s.candidate.lang == reading.lang and s.candidate.lang in entail.languages]
+    found = entail.probabilities_many([(pairs[n][0].claim.text,
+                                        evidence_text(pairs[n][1].candidate.text, pairs[n][1].candidate.author))
                                        for n in wanted])
-    out: list[dict[str, float] | None] = [None] * len(scored)
+    out: list[dict[str, float] | None] = [None] * len(pairs)
     for n, p in zip(wanted, found):
         out[n] = p
     return out
