@@ -2,11 +2,12 @@
 
 The default stance model's weights are set by hand over explainable features; the entailment
 model's two probabilities are added to it with one weight each (`nli_supports` towards
-`supports`, `nli_refutes` towards `contradicts`). Two numbers, chosen on bench/primary's dev
-case (`harbor`) by verdict accuracy (then macro-F1, then the smaller weights); the held-out
-cases are only scored, with the chosen pair, by `python -m bench.primary`.
+`supports`, `nli_refutes` towards `contradicts`). Two numbers, chosen on the development
+cases — bench/primary's `harbor` and the shipped case (claims/, corpus/), which must keep
+passing — by the verdicts right over both (then macro-F1, then the smaller weights); the
+held-out cases are only scored, with the chosen pair, by `python -m bench.primary`.
 
-    python -m bench.choose_entailment_weights [--cases harbor] [--write]
+    python -m bench.choose_entailment_weights [--cases harbor,shipped] [--write]
 
 Each claim is checked once with the entailment model's features computed; every weight pair
 then re-reads the same judgements (stance, placement, verdict), so the grid costs one check.
@@ -24,13 +25,27 @@ from pathlib import Path
 
 from bench.evaluate import scores
 from bench.primary import ROOT as CASES, gold_found, load_case
-from factcheck import Checker
+from factcheck import Checker, load_claims
 from factcheck.config import Settings
 from factcheck.engine import verdict
 from factcheck.engine.stance import load_stance_model
 from factcheck.model import VERDICTS
 
-DATA = Path(__file__).resolve().parents[1] / "factcheck" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "factcheck" / "data"
+# The shipped case: its claims' `expect` are the regression checks `factcheck test` runs.
+SHIPPED = (ROOT / "claims" / "openai-musk.yaml", ROOT / "corpus" / "openai-musk")
+
+
+def dev_case(case: str):
+    """(claims, gold passages, corpus folder) of a bench/primary case or of the shipped case."""
+    if case == "shipped":
+        claims, errors = load_claims([SHIPPED[0]])
+        if errors:
+            raise SystemExit("\n".join(map(str, errors)))
+        return claims, {}, SHIPPED[1]
+    claims, gold = load_case(case)
+    return claims, gold, CASES / case / "corpus"
 GRID = (0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 10.0, 12.0, 16.0)
 
 
@@ -50,7 +65,7 @@ def rejudge(model, judgement):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", default="harbor")
+    parser.add_argument("--cases", default="harbor,shipped")
     parser.add_argument("--model", default="stance_model.json", help="the hand-set stance model")
     parser.add_argument("--entailment", default="entailment")
     parser.add_argument("--write", action="store_true")
@@ -63,32 +78,35 @@ def main(argv=None) -> int:
         model = load_stance_model(str(scaffold))
         weighed = []
         for case in args.cases.split(","):
-            claims, gold = load_case(case)
-            with Checker(CASES / case / "corpus", db=Path(tmp) / f"{case}.db", settings=settings) as checker:
+            claims, gold, corpus = dev_case(case)
+            with Checker(corpus, db=Path(tmp) / f"{case}.db", settings=settings) as checker:
                 for claim in claims:
                     reading, items = checker.weigh(claim)
-                    weighed.append((claim, gold.get(claim.id), reading, items, checker.aliases))
+                    weighed.append((case, claim, gold.get(claim.id), reading, items, checker.aliases))
+    cases = list(dict.fromkeys(case for case, *_ in weighed))
     results = {}
     for w_s, w_r in itertools.product(GRID, GRID):
         m = with_weights(model, w_s, w_r)
         expected, given, found = [], [], []
-        for claim, passages, reading, items, aliases in weighed:
+        right = dict.fromkeys(cases, 0)
+        for case, claim, passages, reading, items, aliases in weighed:
             judged = [(e, verdict.place(reading, rejudge(m, j), settings.stance, aliases)) for e, j in items]
             judged = [(dataclasses.replace(e, stance=j.stance), j) for e, j in judged]
             outcome = verdict.decide(reading, judged, settings.verdict)
             expected.append(claim.expect)
             given.append(outcome.verdict)
+            right[case] += outcome.verdict == claim.expect
             if passages:
                 found.append(gold_found(passages, verdict.shown(judged, settings.verdict.evidence_limit)))
         s = scores(expected, given, VERDICTS)
-        results[(w_s, w_r)] = (s["accuracy"], s["macro_f1"], sum(found) / max(1, len(found)))
-    print(f"{'nli_supports':>12} {'nli_refutes':>11} {'accuracy':>9} {'macro-F1':>9} {'gold@3':>7}")
-    for (w_s, w_r), (acc, f1, g3) in sorted(results.items()):
-        print(f"{w_s:>12} {w_r:>11} {acc:>9.3f} {f1:>9.3f} {g3:>7.3f}")
+        results[(w_s, w_r)] = (sum(right.values()), s["macro_f1"], sum(found) / max(1, len(found)), right)
+    print(f"{'nli_supports':>12} {'nli_refutes':>11} {'right':>6} {'macro-F1':>9} {'gold@3':>7}  per case")
+    for (w_s, w_r), (n, f1, g3, right) in sorted(results.items()):
+        print(f"{w_s:>12} {w_r:>11} {n:>6} {f1:>9.3f} {g3:>7.3f}  " + ", ".join(f"{c} {k}" for c, k in right.items()))
     best = max(results, key=lambda k: (results[k][0], results[k][1], -k[0] - k[1]))
-    print(f"chosen on {args.cases}: nli_supports {best[0]}, nli_refutes {best[1]} "
-          f"(accuracy {results[best][0]:.3f}, macro-F1 {results[best][1]:.3f}; with 0, 0: "
-          f"{results[(0.0, 0.0)][0]:.3f}, {results[(0.0, 0.0)][1]:.3f})")
+    print(f"chosen on {args.cases} ({len(weighed)} claims): nli_supports {best[0]}, nli_refutes {best[1]}: "
+          f"{results[best][0]} right, macro-F1 {results[best][1]:.3f} ({results[best][3]}); with 0, 0: "
+          f"{results[(0.0, 0.0)][0]} right ({results[(0.0, 0.0)][3]})")
     if args.write:
         text = (DATA / args.model).read_text(encoding="utf-8")
         data = json.loads(text)
