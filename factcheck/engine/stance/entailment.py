@@ -73,7 +73,6 @@ class EntailmentModel:
     tokenizer: Any = field(repr=False, compare=False)
     meta: dict = field(default_factory=dict, compare=False)
     name: str = ""
-    batch: int = 32
 
     @property
     def languages(self) -> frozenset[str]:
@@ -110,33 +109,22 @@ class EntailmentModel:
         return cls(session, tokenizer, meta, name)
 
     def probabilities_many(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
-        """Supports / refutes / neutral for each (claim, evidence) pair, in order. Pairs are
-        run in batches of similar length, so little is spent on padding."""
-        if not pairs:
-            return []
-        encodings = self.tokenizer.encode_batch([(c or " ", e or " ") for c, e in pairs])
-        order = sorted(range(len(pairs)), key=lambda i: len(encodings[i].ids))
-        out: list[dict[str, float] | None] = [None] * len(pairs)
+        """Supports / refutes / neutral for each (claim, evidence) pair, in order. Each pair runs
+        alone: the int8 model scales its activations over the whole input, so in a padded batch
+        a pair's reading would depend on its neighbours (batches were no faster on a CPU)."""
         temperature = float(self.meta.get("temperature", 1.0))
-        for start in range(0, len(order), self.batch):
-            ids = order[start:start + self.batch]
-            width = max(len(encodings[i].ids) for i in ids)
-            inputs = {name: np.zeros((len(ids), width), dtype=np.int64)
-                      for name in ("input_ids", "attention_mask", "token_type_ids")}
-            for row, i in enumerate(ids):
-                e = encodings[i]
-                n = len(e.ids)
-                inputs["input_ids"][row, :n] = e.ids
-                inputs["attention_mask"][row, :n] = e.attention_mask
-                inputs["token_type_ids"][row, :n] = e.type_ids
+        out = []
+        for encoding in self.tokenizer.encode_batch([(c or " ", e or " ") for c, e in pairs]):
+            inputs = {"input_ids": np.array([encoding.ids], dtype=np.int64),
+                      "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
+                      "token_type_ids": np.array([encoding.type_ids], dtype=np.int64)}
             (logits,) = self.session.run(["logits"], inputs)
-            for row, i in enumerate(ids):
-                scores = [float(x) / temperature for x in logits[row]]
-                top = max(scores)
-                exps = [math.exp(s - top) for s in scores]
-                total = sum(exps)
-                out[i] = {label: x / total for label, x in zip(CLASSES, exps)}
-        return out  # type: ignore[return-value]
+            scores = [float(x) / temperature for x in logits[0]]
+            top = max(scores)
+            exps = [math.exp(x - top) for x in scores]
+            total = sum(exps)
+            out.append({label: x / total for label, x in zip(CLASSES, exps)})
+        return out
 
     def probabilities(self, claim: str, evidence: str) -> dict[str, float]:
         return self.probabilities_many([(claim, evidence)])[0]
