@@ -22,6 +22,12 @@ def case_words() -> set[str]:
     return {w for w in words if len(w) >= 4}
 
 
+# The entailment model's tokenizer holds its encoder's general 30,522-word English vocabulary
+# (BERT's), written by others before this project: that "tesla" is one of its words says nothing
+# of a case.
+VOCABULARIES = {ROOT / "factcheck" / "data" / "entailment" / "tokenizer.json"}
+
+
 def test_generality_engine_names_no_case():
     words = case_words()
     assert words  # the shipped case exists, so this test has something to look for
@@ -29,7 +35,7 @@ def test_generality_engine_names_no_case():
                          + r")(?!\w)", re.IGNORECASE)
     found = []
     for path in (ROOT / "factcheck").rglob("*"):
-        if path.is_file() and path.suffix in (".py", ".yaml", ".json", ".j2"):
+        if path.is_file() and path.suffix in (".py", ".yaml", ".json", ".j2") and path not in VOCABULARIES:
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
                 match = pattern.search(line)
                 if match:
