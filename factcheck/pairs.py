@@ -141,7 +141,7 @@ class PairJudge:
                               date=parse_date(pair.claim_date) if pair.claim_date else None)
                 readings[key] = read_claim(claim, self.segmenter, self.lexicons)
             read.append((readings[key], self._scored(readings[key], pair, full[n][0], n)))
-        # The entailment model reads all the pairs in one batched run.
+        # The entailment model reads all the pairs in one call.
         entailed = entailments_of(self.model, read)
         for n, (reading, scored) in enumerate(read):
             _, light, analysis = full[n]

@@ -53,12 +53,12 @@ def load_stance_model(name: str) -> StanceModel:
 
 
 def entailments(model: StanceModel, reading: ClaimReading, scored: list[Scored]) -> list[dict[str, float] | None]:
-    """The entailment model's reading of each candidate of a claim, in one batched run."""
+    """The entailment model's reading of each candidate of a claim, in one call."""
     return entailments_of(model, [(reading, s) for s in scored])
 
 
 def entailments_of(model: StanceModel, pairs: list[tuple[ClaimReading, Scored]]) -> list[dict[str, float] | None]:
-    """The entailment model's reading of each (claim, candidate) pair, in one batched run (None
+    """The entailment model's reading of each (claim, candidate) pair, in one call (None
     for all without a model, and for a sentence in a language the model was not fitted on, or
     in another language than its claim's)."""
     entail = model.entailment_model

@@ -45,8 +45,8 @@ class Pair:
     # The sentence read with the light pipeline, and the learned pair model that reads it.
     light: Analysis | None = None
     pair_model: PairModel | None = None
-    # The entailment model's probabilities for the pair (worked out for many pairs at once by
-    # the caller: the model runs in batches), or None without one.
+    # The entailment model's probabilities for the pair (worked out by the caller for all the
+    # pairs at hand: `judge.entailments`), or None without one.
     entailment: dict[str, float] | None = None
 
     def canonical(self, name: str | None) -> str | None:
