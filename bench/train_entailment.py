@@ -30,8 +30,6 @@ import shutil
 import time
 from pathlib import Path
 
-import numpy as np
-
 from bench import pairs_data
 from factcheck.engine.stance.entailment import evidence_text
 
@@ -62,10 +60,6 @@ def _targets(label: str) -> list[float]:
     """The allowed classes as a mask: the loss is minus the log of their summed probability."""
     allowed = pairs_data.ALLOWED[label]
     return [1.0 if c in allowed else 0.0 for c in LABELS]
-
-
-def _author(row: dict) -> str | None:
-    return row.get("author")
 
 
 def train(base: Path, rows: list[dict], *, epochs: float, lr: float, batch: int, max_length: int,
@@ -100,7 +94,7 @@ def train(base: Path, rows: list[dict], *, epochs: float, lr: float, batch: int,
                 break
             items = [rows[i] for i in ids]
             enc = tokenizer([r["claim"] for r in items],
-                            [evidence_text(r["evidence"], _author(r)) for r in items],
+                            [evidence_text(r["evidence"], r.get("author")) for r in items],
                             truncation="longest_first", max_length=max_length, padding=True,
                             return_tensors="pt")
             mask = torch.tensor([_targets(r["label"]) for r in items])
@@ -144,7 +138,7 @@ def evaluate(model_dir: Path, rows: list[dict], temperature: float = 1.0) -> dic
     from factcheck.engine.stance.entailment import EntailmentModel
 
     model = EntailmentModel.load(str(model_dir))
-    probabilities = model.probabilities_many([(r["claim"], evidence_text(r["evidence"], _author(r))) for r in rows])
+    probabilities = model.probabilities_many([(r["claim"], evidence_text(r["evidence"], r.get("author"))) for r in rows])
     by_source: dict[str, list[tuple[dict, dict]]] = {}
     for r, p in zip(rows, probabilities):
         by_source.setdefault(r["source"], []).append((r, p))

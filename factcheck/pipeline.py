@@ -214,15 +214,15 @@ class Checker:
         by_lang: dict[str, list[Scored]] = {}
         for s in scored:
             by_lang.setdefault(s.candidate.lang, []).append(s)
-        entailed = dict(zip(map(id, scored), entailments(self.model, reading, scored)))
         judged = []
         for lang, group in by_lang.items():
             texts = [s.candidate.text for s in group]
             analyses = self.segmenter.analyze(texts, lang, full=True, cache=self.shards)
             lights = self.segmenter.analyze(texts, lang, full=False) if self.model.pair_model else analyses
-            for s, analysis, light in zip(group, analyses, lights):
+            entailed = entailments(self.model, reading, group)
+            for s, analysis, light, entailment in zip(group, analyses, lights, entailed):
                 judgement = judge(reading, s, analysis, model=self.model, settings=self.settings.stance,
-                                  aliases=self.aliases, light=light, entailment=entailed[id(s)])
+                                  aliases=self.aliases, light=light, entailment=entailment)
                 judged.append((s, verdict.place(reading, judgement, self.settings.stance, self.aliases)))
         judged.sort(key=lambda item: -item[0].relevance)
         return judged

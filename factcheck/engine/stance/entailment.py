@@ -1,8 +1,8 @@
 """An entailment model: a small transformer that reads the claim and the evidence together.
 
-Word features see which words two texts share; a cross-encoder sees that "let go of 300
-employees" restates "laid off 300 workers", and that "passed 30 consecutive tests" is what
-"went through 30 tests in a row" says. The model (`data/entailment/`: an int8 ONNX file, its
+Word features see which words two texts share; a cross-encoder can see that "let go of 300
+employees" restates "laid off 300 workers" though the two share hardly a word (this one leans
+that way; comparisons such as "below 8 °C" / "above 8 °C" still escape it). The model (`data/entailment/`: an int8 ONNX file, its
 tokenizer and a `model.json` that says what it was fitted on) is written by
 `bench/train_entailment.py` and run with onnxruntime: nothing is downloaded, no torch at run time.
 
@@ -72,7 +72,6 @@ class EntailmentModel:
     session: Any = field(repr=False, compare=False)
     tokenizer: Any = field(repr=False, compare=False)
     meta: dict = field(default_factory=dict, compare=False)
-    name: str = ""
 
     @property
     def languages(self) -> frozenset[str]:
@@ -106,7 +105,7 @@ class EntailmentModel:
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         tokenizer.enable_truncation(int(meta.get("max_length", 128)), strategy="longest_first")
         tokenizer.no_padding()
-        return cls(session, tokenizer, meta, name)
+        return cls(session, tokenizer, meta)
 
     def probabilities_many(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
         """Supports / refutes / neutral for each (claim, evidence) pair, in order. Each pair runs
