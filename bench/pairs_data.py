@@ -19,6 +19,11 @@ Per-source label maps (source label -> label here), and why:
 - SciFact train: a rationale sentence takes its rationale's label (SUPPORT -> supports,
   REFUTE -> refutes); other sentences of the claim's cited abstracts -> neutral (capped).
 - generated (bench.generate_pairs output, optional): labels as written.
+- written_en / written_fr (`bench/written_pairs/`, ours): pairs in the primary-source style
+  (a sentence of an email, a statement or minutes with its writer, date and recipients, against
+  a journalist's claim), written for training by helper sessions that never read the engine
+  or bench/primary; labels as written. In fr.jsonl a pair whose claim and sentence are in two
+  languages has lang None (each side's language is then detected).
 
 Splits: `dev` carve-outs are chosen by hashing a `group`, never a row, so a claim's contrastive
 variants (and the other claims written against the same evidence) never straddle train and dev.
@@ -195,6 +200,24 @@ def load_generated(path: Path) -> list[dict]:
     return out
 
 
+WRITTEN = Path(__file__).resolve().parent / "written_pairs"
+WRITTEN_FILES = {"written_en": ("en.jsonl", "en2.jsonl"), "written_fr": ("fr.jsonl",)}
+
+
+def load_written(source: str, folder: Path = WRITTEN) -> list[dict]:
+    """Our primary-source-style pairs; their group is the invented situation they were written
+    around, so a situation's pairs never straddle train and dev."""
+    out = []
+    for r in (r for name in WRITTEN_FILES[source] if (folder / name).exists() for r in _read(folder / name)):
+        group = f"{source}:{r['id'].split('-')[0]}:{r['group']}"
+        claim_lang, lang = r.get("claim_lang", r.get("lang", "en")), r.get("lang", "en")
+        out.append({"id": r["id"], "claim": r["claim"], "evidence": r["evidence"], "label": r["label"],
+                    "lang": lang if claim_lang == lang else None, "source": source, "group": group,
+                    "split": split_of(group)}
+                   | {k: r[k] for k in ("author", "date", "to", "kind", "phenomenon") if r.get(k)})
+    return out
+
+
 SOURCES = ("vitaminc_real", "vitaminc_synthetic", "factcheck_bench", "daccord", "climate_fever", "scifact")
 
 
@@ -208,6 +231,8 @@ def load_all(sources: Iterable[str] = SOURCES, bench: Path = BENCH,
             rows += load_climate_fever(bench)
         elif source == "scifact":
             rows += load_scifact(bench)
+        elif source in WRITTEN_FILES:
+            rows += load_written(source)
         else:
             raise ValueError(f"unknown source {source!r}")
     for path in generated:

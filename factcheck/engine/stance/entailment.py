@@ -7,7 +7,7 @@ tokenizer and a `model.json` that says what it was fitted on) is written by
 `bench/train_entailment.py` and run with onnxruntime: nothing is downloaded, no torch at run time.
 
     model = EntailmentModel.load("entailment")
-    model.probabilities_many([(claim, evidence_text(sentence, author))])  # [{"supports": p, ...}]
+    model.probabilities_many([(claim, model.evidence(sentence, author, date, recipients))])
 
 Its probabilities are two features of the learned stance model (`features/entailment.py`),
 beside the explainable ones: a reader is shown its reading as one reason among the others.
@@ -44,11 +44,30 @@ def writer_name(author: str | None) -> str | None:
     return name or None
 
 
-def evidence_text(evidence: str, author: str | None) -> str:
-    """The evidence as the model was fitted to read it: its writer named first, so the model
-    can tell who "I" is (bench.train_entailment writes its pairs the same way)."""
-    name = writer_name(author)
-    return f"{name}: {evidence}" if name else evidence
+# What a model reads of a sentence's record beside its text (model.json's `evidence_fields`):
+# the first models read the writer only; later ones the date and the readers too, so that
+# "you" has someone to stand for and "in January" something to be checked against.
+WRITER_ONLY = ("author",)
+CONTEXT_FIELDS = ("author", "date", "to")
+
+
+def evidence_text(evidence: str, author: str | None, date: str | None = None,
+                  recipients: Sequence[str] = (), fields: Sequence[str] = WRITER_ONLY) -> str:
+    """The evidence as the model was fitted to read it (bench.train_entailment writes its
+    pairs the same way): "Jane Roe (2023-01-12, to Sam Lee): text" with every field, "Jane Roe:
+    text" with the writer only, the text alone when nothing is known."""
+    name = writer_name(author) if "author" in fields else None
+    context = []
+    if "date" in fields and date:
+        context.append(str(date)[:10])
+    if "to" in fields and recipients:
+        readers = [n for n in (writer_name(r) for r in recipients[:3]) if n]
+        if readers:
+            context.append("to " + ", ".join(readers))
+    if not name and not context:
+        return evidence
+    head = name or "Unknown"
+    return f"{head} ({', '.join(context)}): {evidence}" if context else f"{head}: {evidence}"
 
 
 def _folder(name: str) -> Path:
@@ -72,6 +91,15 @@ class EntailmentModel:
     session: Any = field(repr=False, compare=False)
     tokenizer: Any = field(repr=False, compare=False)
     meta: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def evidence_fields(self) -> tuple[str, ...]:
+        """What of a sentence's record it was fitted to read beside the text."""
+        return tuple(self.meta.get("evidence_fields", WRITER_ONLY))
+
+    def evidence(self, text: str, author: str | None, date: str | None = None,
+                 recipients: Sequence[str] = ()) -> str:
+        return evidence_text(text, author, date, recipients, self.evidence_fields)
 
     @property
     def languages(self) -> frozenset[str]:

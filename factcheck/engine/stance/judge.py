@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from factcheck.config import StanceSettings
 from factcheck.engine.linear import LinearModel
-from factcheck.engine.stance.entailment import EntailmentModel, evidence_text
+from factcheck.engine.stance.entailment import EntailmentModel
 from factcheck.engine.stance.pairmodel import PairModel
 from factcheck.engine.stance.pair import Pair
 from factcheck.engine.stance.registry import FEATURES, describe
@@ -66,13 +66,17 @@ def entailments_of(model: StanceModel, pairs: list[tuple[ClaimReading, Scored]])
         return [None] * len(pairs)
     wanted = [n for n, (reading, s) in enumerate(pairs)
               if s.candidate.lang == reading.lang and s.candidate.lang in entail.languages]
-    found = entail.probabilities_many([(pairs[n][0].claim.text,
-                                        evidence_text(pairs[n][1].candidate.text, pairs[n][1].candidate.author))
+    found = entail.probabilities_many([(pairs[n][0].claim.text, _evidence(entail, pairs[n][1].candidate))
                                        for n in wanted])
     out: list[dict[str, float] | None] = [None] * len(pairs)
     for n, p in zip(wanted, found):
         out[n] = p
     return out
+
+
+def _evidence(entail: EntailmentModel, candidate) -> str:
+    return entail.evidence(candidate.text, candidate.author,
+                           candidate.date.iso[:10] if candidate.date else None, candidate.recipients)
 
 
 def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *, model: StanceModel,
