@@ -46,7 +46,7 @@ def dev_case(case: str):
         return claims, {}, SHIPPED[1]
     claims, gold = load_case(case)
     return claims, gold, CASES / case / "corpus"
-GRID = (0.0, 1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 10.0, 12.0, 16.0)
+GRID = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0, 12.0, 14.0, 16.0)
 
 
 def with_weights(model, w_supports: float, w_refutes: float):
@@ -68,6 +68,10 @@ def main(argv=None) -> int:
     parser.add_argument("--cases", default="harbor,shipped")
     parser.add_argument("--model", default="stance_model.json", help="the hand-set stance model")
     parser.add_argument("--entailment", default="entailment")
+    parser.add_argument("--min-relevance", type=float, help="score.min_relevance for the run [the default's]")
+    parser.add_argument("--must-pass", default="shipped",
+                        help="cases every one of whose claims must stay right (comma-separated; '' for none)")
+    parser.add_argument("--show", help="W_S,W_R: list the claims that weight pair gets wrong")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
     base = json.loads((DATA / args.model).read_text(encoding="utf-8"))
@@ -75,6 +79,8 @@ def main(argv=None) -> int:
         scaffold = Path(tmp) / "stance.json"
         scaffold.write_text(json.dumps({**base, "entailment": str(DATA / args.entailment)}))
         settings = Settings().replace(stance={"model": str(scaffold)})
+        if args.min_relevance is not None:
+            settings = settings.replace(score={"min_relevance": args.min_relevance})
         model = load_stance_model(str(scaffold))
         weighed = []
         for case in args.cases.split(","):
@@ -84,7 +90,7 @@ def main(argv=None) -> int:
                     reading, items = checker.weigh(claim)
                     weighed.append((case, claim, gold.get(claim.id), reading, items, checker.aliases))
     cases = list(dict.fromkeys(case for case, *_ in weighed))
-    results = {}
+    results, wrong = {}, {}
     for w_s, w_r in itertools.product(GRID, GRID):
         m = with_weights(model, w_s, w_r)
         expected, given, found = [], [], []
@@ -96,6 +102,8 @@ def main(argv=None) -> int:
             expected.append(claim.expect)
             given.append(outcome.verdict)
             right[case] += outcome.verdict == claim.expect
+            if outcome.verdict != claim.expect:
+                wrong.setdefault((w_s, w_r), []).append(f"{claim.id}:{claim.expect[:3]}>{outcome.verdict[:3]}")
             if passages:
                 found.append(gold_found(passages, verdict.shown(judged, settings.verdict.evidence_limit)))
         s = scores(expected, given, VERDICTS)
@@ -103,7 +111,15 @@ def main(argv=None) -> int:
     print(f"{'nli_supports':>12} {'nli_refutes':>11} {'right':>6} {'macro-F1':>9} {'gold@3':>7}  per case")
     for (w_s, w_r), (n, f1, g3, right) in sorted(results.items()):
         print(f"{w_s:>12} {w_r:>11} {n:>6} {f1:>9.3f} {g3:>7.3f}  " + ", ".join(f"{c} {k}" for c, k in right.items()))
-    best = max(results, key=lambda k: (results[k][0], results[k][1], -k[0] - k[1]))
+    if args.show:
+        key = tuple(float(x) for x in args.show.split(","))
+        print(f"wrong with {key}: " + ", ".join(wrong.get(key, [])))
+    must = [c for c in args.must_pass.split(",") if c in cases]
+    size = {c: sum(case == c for case, *_ in weighed) for c in cases}
+    allowed = [k for k in results if all(results[k][3][c] == size[c] for c in must)] or list(results)
+    best = max(allowed, key=lambda k: (results[k][0], results[k][1], -k[0] - k[1]))
+    if must:
+        print(f"pairs keeping every claim of {', '.join(must)} right: {len(allowed) if allowed != list(results) else 0}")
     print(f"chosen on {args.cases} ({len(weighed)} claims): nli_supports {best[0]}, nli_refutes {best[1]}: "
           f"{results[best][0]} right, macro-F1 {results[best][1]:.3f} ({results[best][3]}); with 0, 0: "
           f"{results[(0.0, 0.0)][0]} right ({results[(0.0, 0.0)][3]})")

@@ -201,20 +201,35 @@ def load_generated(path: Path) -> list[dict]:
 
 
 WRITTEN = Path(__file__).resolve().parent / "written_pairs"
-WRITTEN_FILES = {"written_en": ("en.jsonl", "en2.jsonl"), "written_fr": ("fr.jsonl",)}
+# Every file of a language: en.jsonl, en2.jsonl, ... (one per helper that wrote them).
+WRITTEN_FILES = {"written_en": "en*.jsonl", "written_fr": "fr*.jsonl"}
 
 
 def load_written(source: str, folder: Path = WRITTEN) -> list[dict]:
     """Our primary-source-style pairs; their group is the invented situation they were written
     around, so a situation's pairs never straddle train and dev."""
     out = []
-    for r in (r for name in WRITTEN_FILES[source] if (folder / name).exists() for r in _read(folder / name)):
+    for r in (r for path in sorted(folder.glob(WRITTEN_FILES[source])) for r in _read(path)):
         group = f"{source}:{r['id'].split('-')[0]}:{r['group']}"
         claim_lang, lang = r.get("claim_lang", r.get("lang", "en")), r.get("lang", "en")
         out.append({"id": r["id"], "claim": r["claim"], "evidence": r["evidence"], "label": r["label"],
                     "lang": lang if claim_lang == lang else None, "source": source, "group": group,
                     "split": split_of(group)}
                    | {k: r[k] for k in ("author", "date", "to", "kind", "phenomenon") if r.get(k)})
+    return out
+
+
+def load_primary(path: Path, dev_cases: Iterable[str] = ("harbor",)) -> list[dict]:
+    """Pairs of bench/primary cases (`python -m bench.primary_pairs`): a case's claims against
+    their gold sentences (and, if written so, the best non-gold ones as neutral). Split by case:
+    the dev case's pairs are `dev`, the train cases' `train`; the held-out cases must never be
+    given here."""
+    out = []
+    for r in _read(Path(path)):
+        out.append({k: r[k] for k in ("id", "claim", "evidence", "label", "lang", "author", "date", "to")
+                    if r.get(k) is not None}
+                   | {"lang": r.get("lang"), "source": "primary", "group": f"primary:{r['claim_id']}",
+                      "split": "dev" if r["case"] in dev_cases else "train", "gold": r.get("gold", True)})
     return out
 
 

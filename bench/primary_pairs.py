@@ -5,11 +5,11 @@ gold passages name, with the sentence's writer, date and readers as the index ho
 
 A supported claim's gold sentences are labelled `supports`, a contradicted claim's `refutes`;
 mixed claims are left out (their gold sentences go both ways, and which way each goes is not
-written down). With `--neutral N`, the N sentences the default engine ranks highest for a claim
-that are not gold are added as `neutral`: a case's gold names the sentences that decide a
-claim, so the others near it are mostly beside the point, though not all (a second copy of a
-statement may say the same) — use them for fitting, not for figures. Lines are in the
-`factcheck pairs` input format plus `label`, `case`, `claim_id`, `gold`.
+written down). With `--neutral N`, the N sentences the default engine ranks highest for each
+`not_enough_evidence` claim are added as `neutral`: the record settles none of that claim, so
+its nearest sentences are hard negatives with a sure label. (Not for the other claims: the
+sentences near a supported claim that its gold does not name may say the same in other words.)
+Lines are in the `factcheck pairs` input format plus `label`, `case`, `claim_id`, `gold`.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def case_pairs(case: str, settings: Settings, neutral: int = 0) -> list[dict]:
                 seen.add(text)
                 out.append(_pair(claim, row["text"], row["author"], row["date"],
                                  json.loads(row["recipients"] or "[]"), row["lang"], label, case, True))
-        if neutral and claim.expect != "mixed" and claim.id in verdicts:
+        if neutral and claim.expect == "not_enough_evidence" and claim.id in verdicts:
             found = 0
             for e in verdicts[claim.id].evidence:
                 text = norm(e.text)

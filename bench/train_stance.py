@@ -30,7 +30,7 @@ from factcheck.model import STANCES
 from factcheck.pairs import PairInput, PairJudge
 
 from .evaluate import calibration_error, scores
-from .pairs_data import SOURCES, load_all, load_generated, part_of
+from .pairs_data import SOURCES, load_all, load_generated, load_primary, part_of
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELS = {"supports": "supports", "refutes": "contradicts", "neutral": "neutral"}
@@ -130,6 +130,11 @@ def main(argv=None) -> int:
                         help="weight of a generated primary-source pair against a benchmark pair: the "
                              "benchmarks are Wikipedia and web text, the corpora this tool reads are not")
     parser.add_argument("--sources", default=",".join(SOURCES))
+    parser.add_argument("--primary", type=Path, nargs="*", default=[],
+                        help="pairs of bench/primary's dev and train cases (python -m bench.primary_pairs); "
+                             "the dev case's are dev, the others train")
+    parser.add_argument("--select-on", default="",
+                        help="sources whose dev macro-F1 (mean) chooses the L2 strength [all sources]")
     parser.add_argument("--source-weight", default="",
                         help="per-source weight of a pair, e.g. written_en=3,written_fr=3: our primary-source-"
                              "style pairs are few beside the benchmarks' but closest to what the tool reads")
@@ -140,11 +145,15 @@ def main(argv=None) -> int:
     rows = load_all(args.sources.split(","))
     for path in args.generated:
         rows += load_generated(path)
+    for path in args.primary:
+        rows += load_primary(path)
     if args.entailment:
         # The entailment model is far surer of the pairs it was fitted on than of new ones:
         # the stance model learns how far to trust it on pairs it never saw.
-        # Pairs in a language it does not read (it gives them no reading) are all usable.
-        rows = [r for r in rows if r["split"] != "train" or part_of(r["group"]) == "b" or r.get("lang") != "en"]
+        # Pairs in a language it does not read (it gives them no reading) are all usable, and so
+        # are the primary cases' (it was never fitted on them).
+        rows = [r for r in rows if r["split"] != "train" or part_of(r["group"]) == "b" or r.get("lang") != "en"
+                or r["source"] == "primary"]
     rows = sample(rows, args.per_source)
     models = {"pair_model": args.pair_model} | ({"entailment": args.entailment} if args.entailment else {})
     base = {"description": "features only", "features": list(FEATURES), **models,
@@ -170,7 +179,8 @@ def main(argv=None) -> int:
         for i, p in zip(np.flatnonzero(dev), predicted):
             per_source[rows[i]["source"]][0].append(y[i])
             per_source[rows[i]["source"]][1].append(p)
-        mean = float(np.mean([macro_f1(g, p) for g, p in per_source.values()]))
+        chosen_on = [k for k in args.select_on.split(",") if k] or list(per_source)
+        mean = float(np.mean([macro_f1(*per_source[k]) for k in chosen_on if k in per_source]))
         results[strength] = (mean, model)
         print(f"strength {strength}: dev macro-F1 mean over sources {mean:.3f}, all {macro_f1(gold, list(predicted)):.3f}")
     strength = max(results, key=lambda s: results[s][0])

@@ -24,6 +24,13 @@ COMPLEMENT_DEPS = ("xcomp", "ccomp", "csubj")
 RELATIVE_DEPS = ("relcl", "acl:relcl")
 BREAKS = frozenset({",", ";", ".", ":", "!", "?"})
 PREDICATE_POS = frozenset({"VERB", "ADJ", "AUX"})
+# An adjective that modifies a noun ("the new vessel") describes a thing; it is not what the
+# clause asserts, so a negation elsewhere in the clause does not deny it.
+ATTRIBUTIVE_DEPS = frozenset({"amod"})
+
+
+def is_predicate(token) -> bool:
+    return token.pos in PREDICATE_POS and not (token.pos == "ADJ" and token.dep in ATTRIBUTIVE_DEPS)
 
 
 @dataclass(frozen=True)

@@ -187,8 +187,8 @@ class Pair:
         found = self.lexicon.opposites.find(evidence.keys)
         synonyms = [(cm.start, em.start) for cm in self.reading.lexicon.opposites.find(claim.keys)
                     for em in found if em.value == cm.value]
-        predicates = [(i, j) for i, j in self.aligned if claim.tokens[i].pos in clauses.PREDICATE_POS
-                      or evidence.tokens[j].pos in clauses.PREDICATE_POS] + synonyms
+        predicates = [(i, j) for i, j in self.aligned if clauses.is_predicate(claim.tokens[i])
+                      or clauses.is_predicate(evidence.tokens[j])] + synonyms
         return predicates or [(i, j) for i, j in self.aligned if claim.tokens[i].pos == "NOUN"]
 
     @functools.cached_property
