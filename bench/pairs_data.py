@@ -213,8 +213,8 @@ def load_written(source: str, folder: Path = WRITTEN) -> list[dict]:
         group = f"{source}:{r['id'].split('-')[0]}:{r['group']}"
         claim_lang, lang = r.get("claim_lang", r.get("lang", "en")), r.get("lang", "en")
         out.append({"id": r["id"], "claim": r["claim"], "evidence": r["evidence"], "label": r["label"],
-                    "lang": lang if claim_lang == lang else None, "source": source, "group": group,
-                    "split": split_of(group)}
+                    "lang": lang if claim_lang == lang else None, "claim_lang": claim_lang,
+                    "evidence_lang": lang, "source": source, "group": group, "split": split_of(group)}
                    | {k: r[k] for k in ("author", "date", "to", "kind", "phenomenon") if r.get(k)})
     return out
 

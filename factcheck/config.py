@@ -28,6 +28,7 @@ DEFAULT_PIPELINES: dict[str, tuple[str, ...]] = {
 DEFAULT_LEXICONS: dict[str, str] = {"en": "lexicon/en.yaml", "fr": "lexicon/fr.yaml"}
 DEFAULT_GLOSSARIES: dict[str, str] = {"fr-en": "lexicon/glossary.fr-en.yaml"}
 DEFAULT_SYNONYMS: dict[str, str] = {"en": "lexicon/synonyms.en.yaml", "fr": "lexicon/synonyms.fr.yaml"}
+DEFAULT_FUNCTION_WORDS: dict[str, str] = {"fr-en": "lexicon/function_words.fr-en.yaml"}
 
 INDEX_DIRNAME = ".factcheck"
 INDEX_FILENAME = "index.db"
@@ -52,6 +53,9 @@ class NlpSettings:
     # Groups of words that say the same thing, by language ("lay off" / "let go"): a claim
     # word counts as found where a sentence has one of its synonyms. {} turns this off.
     synonyms: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SYNONYMS))
+    # Function words of one language in another ("fr-en": a file), with the glossary the word
+    # by word gloss through which an entailment model fitted on English reads a French sentence.
+    function_words: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_FUNCTION_WORDS))
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,8 @@ class PairJudge:
         self.aliases = aliases or Aliases()
         self.segmenter = Segmenter(self.settings, self.aliases)
         self.lexicons = Lexicons(self.settings.nlp.lexicons, fallback=self.settings.nlp.default_language,
-                                 glossaries=self.settings.nlp.glossaries, synonyms=self.settings.nlp.synonyms)
+                                 glossaries=self.settings.nlp.glossaries, synonyms=self.settings.nlp.synonyms,
+                                 function_words=self.settings.nlp.function_words)
         self.model = load_stance_model(self.settings.stance.model)
 
     def judge(self, pairs: Iterable[PairInput]) -> Iterator[PairStance]:
@@ -142,7 +143,7 @@ class PairJudge:
                 readings[key] = read_claim(claim, self.segmenter, self.lexicons)
             read.append((readings[key], self._scored(readings[key], pair, full[n][0], n)))
         # The entailment model reads all the pairs in one call.
-        entailed = entailments_of(self.model, read)
+        entailed = entailments_of(self.model, read, [full[n][2] for n in range(len(read))])
         for n, (reading, scored) in enumerate(read):
             _, light, analysis = full[n]
             judgement = judge(reading, scored, analysis, model=self.model, settings=self.settings.stance,

@@ -58,7 +58,8 @@ class Checker:
         self.lexicons = Lexicons(self.settings.nlp.lexicons, load_overlay(self.corpus),
                                  fallback=self.settings.nlp.default_language,
                                  glossaries=self.settings.nlp.glossaries,
-                                 synonyms=self.settings.nlp.synonyms)
+                                 synonyms=self.settings.nlp.synonyms,
+                                 function_words=self.settings.nlp.function_words)
         self.segmenter = Segmenter(self.settings, self.aliases)
         self.model = model or load_stance_model(self.settings.stance.model)
         self.verdict_model = verdict.load_verdict_model(self.settings.verdict.model) \
@@ -219,7 +220,7 @@ class Checker:
             texts = [s.candidate.text for s in group]
             analyses = self.segmenter.analyze(texts, lang, full=True, cache=self.shards)
             lights = self.segmenter.analyze(texts, lang, full=False) if self.model.pair_model else analyses
-            entailed = entailments(self.model, reading, group)
+            entailed = entailments(self.model, reading, group, analyses)
             for s, analysis, light, entailment in zip(group, analyses, lights, entailed):
                 judgement = judge(reading, s, analysis, model=self.model, settings=self.settings.stance,
                                   aliases=self.aliases, light=light, entailment=entailment)

@@ -204,8 +204,11 @@ class Lexicons:
     language meet a sentence in another. Compiled once per language, for this run only."""
 
     def __init__(self, files: dict[str, str], overlay: dict | None = None, *, fallback: str = "en",
-                 glossaries: dict[str, str] | None = None, synonyms: dict[str, str] | None = None):
+                 glossaries: dict[str, str] | None = None, synonyms: dict[str, str] | None = None,
+                 function_words: dict[str, str] | None = None):
         self.files = dict(files)
+        self.function_word_files = dict(function_words or {})
+        self._function_words: dict[tuple[str, str], dict[str, str]] = {}
         self.overlay = overlay or {}
         self.fallback = fallback
         self.glossaries = dict(glossaries or {})
@@ -220,6 +223,22 @@ class Lexicons:
         if (source, target) not in self._glosses:
             self._glosses[(source, target)] = self._compile_glossary(source, target)
         return self._glosses[(source, target)]
+
+    def function_words(self, source: str, target: str) -> dict[str, str]:
+        """`source`'s function words in `target` (lemma or form -> words, "" to drop one), from
+        the file the settings name for the pair; {} without one."""
+        if (source, target) not in self._function_words:
+            name = f"{source}-{target}"
+            table = {}
+            if name in self.function_word_files:
+                path = self.function_word_files[name]
+                for key, value in read_lexicon_file(path).items():
+                    if not isinstance(key, str) or not isinstance(value, str):
+                        raise InputError(f"function word {key!r} must map to a string (quote yes/no/on)",
+                                         path=path)
+                    table[key.lower()] = value
+            self._function_words[(source, target)] = table
+        return self._function_words[(source, target)]
 
     def _compile_glossary(self, source: str, target: str) -> PhraseTable:
         if source == target:

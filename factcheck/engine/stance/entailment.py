@@ -106,6 +106,11 @@ class EntailmentModel:
         """The languages it was fitted to read (model.json's `languages`)."""
         return frozenset(self.meta.get("languages", ("en",)))
 
+    @property
+    def glossed(self) -> frozenset[str]:
+        """The languages it was fitted to read as word-by-word English glosses (text/gloss.py)."""
+        return frozenset(self.meta.get("glossed", ()))
+
     @classmethod
     def load(cls, name: str, *, threads: int = 1) -> EntailmentModel:
         """The model in a folder (shipped in factcheck/data by name, or a path); `threads` is

@@ -21,6 +21,7 @@ from factcheck.engine.stance.pair import Pair
 from factcheck.engine.stance.registry import FEATURES, describe
 from factcheck.model import STANCES, Analysis, ClaimReading, Judgement, Scored
 from factcheck.text.aliases import Aliases
+from factcheck.text.gloss import gloss
 
 
 @dataclass(frozen=True)
@@ -52,30 +53,50 @@ def load_stance_model(name: str) -> StanceModel:
     return dataclasses.replace(linear, **found) if found else linear
 
 
-def entailments(model: StanceModel, reading: ClaimReading, scored: list[Scored]) -> list[dict[str, float] | None]:
-    """The entailment model's reading of each candidate of a claim, in one call."""
-    return entailments_of(model, [(reading, s) for s in scored])
+def entailments(model: StanceModel, reading: ClaimReading, scored: list[Scored],
+                analyses: list[Analysis] | None = None) -> list[dict[str, float] | None]:
+    """The entailment model's reading of each candidate of a claim (`analyses`: their full
+    readings, needed to gloss a sentence in a language the model reads only glossed)."""
+    return entailments_of(model, [(reading, s) for s in scored], analyses)
 
 
-def entailments_of(model: StanceModel, pairs: list[tuple[ClaimReading, Scored]]) -> list[dict[str, float] | None]:
-    """The entailment model's reading of each (claim, candidate) pair, in one call (None
-    for all without a model, and for a sentence in a language the model was not fitted on, or
-    in another language than its claim's)."""
+def entailments_of(model: StanceModel, pairs: list[tuple[ClaimReading, Scored]],
+                   analyses: list[Analysis] | None = None) -> list[dict[str, float] | None]:
+    """The entailment model's reading of each (claim, candidate) pair, in one call (None for
+    all without a model, and for a pair with a side in a language the model does not read).
+    A model fitted on English reads French sides as word-by-word glosses, when its model.json
+    says it was fitted so (`glossed`) and the sentence's analysis is given."""
     entail = model.entailment_model
     if entail is None:
         return [None] * len(pairs)
-    wanted = [n for n, (reading, s) in enumerate(pairs)
-              if s.candidate.lang == reading.lang and s.candidate.lang in entail.languages]
-    found = entail.probabilities_many([(pairs[n][0].claim.text, _evidence(entail, pairs[n][1].candidate))
-                                       for n in wanted])
+    texts: list[tuple[int, str, str]] = []
+    for n, (reading, s) in enumerate(pairs):
+        claim = _readable(entail, reading.full, reading.lexicons)
+        analysis = analyses[n] if analyses is not None else None
+        evidence = s.candidate.text if s.candidate.lang in entail.languages else \
+            _readable(entail, analysis, reading.lexicons) if analysis is not None else None
+        if claim is not None and evidence is not None and (
+                s.candidate.lang == reading.lang or entail.glossed):
+            texts.append((n, claim, _evidence(entail, s.candidate, evidence)))
+    found = entail.probabilities_many([(claim, evidence) for _, claim, evidence in texts])
     out: list[dict[str, float] | None] = [None] * len(pairs)
-    for n, p in zip(wanted, found):
+    for (n, _, _), p in zip(texts, found):
         out[n] = p
     return out
 
 
-def _evidence(entail: EntailmentModel, candidate) -> str:
-    return entail.evidence(candidate.text, candidate.author,
+def _readable(entail: EntailmentModel, analysis: Analysis, lexicons) -> str | None:
+    """The text as the model reads it: itself in a language it was fitted on, glossed into
+    English in one it was fitted to read glossed, else None."""
+    if analysis.lang in entail.languages:
+        return analysis.text
+    if analysis.lang in entail.glossed:
+        return gloss(analysis, lexicons, "en")
+    return None
+
+
+def _evidence(entail: EntailmentModel, candidate, text: str) -> str:
+    return entail.evidence(text, candidate.author,
                            candidate.date.iso[:10] if candidate.date else None, candidate.recipients)
 
 
