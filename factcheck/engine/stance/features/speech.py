@@ -19,7 +19,10 @@ def speech(pair: Pair) -> Finding:
     holder = pair.reading.attitude_holder
     if holder:
         quoting = bool(QUOTE_MARKS.search(pair.analysis.text)) and pair.same_entity(pair.reporter, holder)
-        if pair.same_entity(pair.author, holder) or pair.same_entity(pair.reporter, holder) or quoting:
+        # The writer's own words, or their organisation's ("Acme warned ..." and an email from
+        # acme.com), or a quote of the holder.
+        own = pair.author is not None and pair.same_party(holder, pair.author)
+        if own or pair.same_entity(pair.reporter, holder) or quoting:
             values["speaker_match"] = 1.0
         elif reports_words_of(pair, holder):
             # Someone else's account of what they said or wanted: it speaks to the claim, as a
