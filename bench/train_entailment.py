@@ -36,10 +36,10 @@ from factcheck.engine.stance.entailment import CONTEXT_FIELDS, evidence_text
 OUT = Path(__file__).resolve().parents[1] / "factcheck" / "data" / "entailment"
 LABELS = ("supports", "refutes", "neutral")
 # Rows per source per epoch: the large VitaminC files would otherwise drown the others.
-CAPS = {"vitaminc_real": 24000, "vitaminc_synthetic": 14000, "generated": 4000}
+CAPS = {"vitaminc_real": 12000, "vitaminc_synthetic": 8000, "generated": 4000}
 # Our primary-source-style pairs are few beside the benchmarks' but closest to what the tool
 # reads (emails, statements, minutes): each is read this many times per epoch.
-REPEATS = {"written_en": 3, "written_fr": 2}
+REPEATS = {"written_en": 2, "written_fr": 2}
 SOURCES = pairs_data.SOURCES + ("written_en", "written_fr")
 # Read through a word-by-word English gloss (factcheck/text/gloss.py), as the engine reads them.
 GLOSSED = ("fr",)
