@@ -215,12 +215,19 @@ class Checker:
         by_lang: dict[str, list[Scored]] = {}
         for s in scored:
             by_lang.setdefault(s.candidate.lang, []).append(s)
+        # The entailment model reads the most relevant few (ties: the shortlist's order).
+        ranked = sorted(range(len(scored)), key=lambda n: -scored[n].relevance)
+        entailed_ids = {id(scored[n]) for n in ranked[:self.settings.stance.entailment_limit]}
         judged = []
         for lang, group in by_lang.items():
             texts = [s.candidate.text for s in group]
             analyses = self.segmenter.analyze(texts, lang, full=True, cache=self.shards)
             lights = self.segmenter.analyze(texts, lang, full=False) if self.model.pair_model else analyses
-            entailed = entailments(self.model, reading, group, analyses)
+            chosen = [n for n, s in enumerate(group) if id(s) in entailed_ids]
+            readings = entailments(self.model, reading, [group[n] for n in chosen], [analyses[n] for n in chosen])
+            entailed = [None] * len(group)
+            for n, found in zip(chosen, readings):
+                entailed[n] = found
             for s, analysis, light, entailment in zip(group, analyses, lights, entailed):
                 judgement = judge(reading, s, analysis, model=self.model, settings=self.settings.stance,
                                   aliases=self.aliases, light=light, entailment=entailment)
