@@ -1,13 +1,16 @@
-"""Choose how much the hand-set stance model trusts the entailment model, on a dev case.
+"""Choose how much the hand-set stance model trusts the entailment model, on dev and train cases.
 
 The default stance model's weights are set by hand over explainable features; the entailment
-model's two probabilities are added to it with one weight each (`nli_supports` towards
-`supports`, `nli_refutes` towards `contradicts`). Two numbers, chosen on the development
-cases — bench/primary's `harbor` and the shipped case (claims/, corpus/), which must keep
-passing — by the verdicts right over both (then macro-F1, then the smaller weights); the
-held-out cases are only scored, with the chosen pair, by `python -m bench.primary`.
+model's reading is added to it with one weight each way (`--form margin`: by how much its
+supports leads its refutes, towards `supports`, and the other way towards `contradicts`;
+`--form probability`: its two probabilities). Two numbers, chosen on the cases given —
+bench/primary's dev and train cases and the shipped case (claims/, corpus/), whose claims must
+all stay right (`--must-pass`) — by the verdicts right over all of them (then macro-F1, then the
+smaller weights); the held-out cases are only scored, with the chosen pair, by
+`python -m bench.primary`.
 
-    python -m bench.choose_entailment_weights [--cases harbor,shipped] [--write]
+    python -m bench.choose_entailment_weights [--cases harbor,ferry,clinique,mairie,shipped]
+        [--entailment PATH] [--form margin] [--write]
 
 Each claim is checked once with the entailment model's features computed; every weight pair
 then re-reads the same judgements (stance, placement, verdict), so the grid costs one check.
@@ -49,10 +52,16 @@ def dev_case(case: str):
 GRID = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0, 12.0, 14.0, 16.0)
 
 
-def with_weights(model, w_supports: float, w_refutes: float):
-    weights = {c: dict(w) for c, w in model.weights.items()}
-    weights["supports"]["nli_supports"] = w_supports
-    weights["contradicts"]["nli_refutes"] = w_refutes
+# Which two features carry the entailment model's reading into the hand-set model: its two
+# probabilities, or by how much one leads the other (a torn reading then counts for little).
+FORMS = {"probability": ("nli_supports", "nli_refutes"), "margin": ("nli_support_margin", "nli_refute_margin")}
+
+
+def with_weights(model, w_supports: float, w_refutes: float, form: str = "probability"):
+    weights = {c: {k: v for k, v in w.items() if not k.startswith("nli_")} for c, w in model.weights.items()}
+    supports, refutes = FORMS[form]
+    weights["supports"][supports] = w_supports
+    weights["contradicts"][refutes] = w_refutes
     return dataclasses.replace(model, weights=weights)
 
 
@@ -65,9 +74,11 @@ def rejudge(model, judgement):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", default="harbor,shipped")
+    parser.add_argument("--cases", default="harbor,ferry,clinique,mairie,shipped")
     parser.add_argument("--model", default="stance_model.json", help="the hand-set stance model")
     parser.add_argument("--entailment", default="entailment")
+    parser.add_argument("--form", choices=sorted(FORMS), default="margin",
+                        help="the entailment features the two weights go to")
     parser.add_argument("--min-relevance", type=float, help="score.min_relevance for the run [the default's]")
     parser.add_argument("--must-pass", default="shipped",
                         help="cases every one of whose claims must stay right (comma-separated; '' for none)")
@@ -92,7 +103,7 @@ def main(argv=None) -> int:
     cases = list(dict.fromkeys(case for case, *_ in weighed))
     results, wrong = {}, {}
     for w_s, w_r in itertools.product(GRID, GRID):
-        m = with_weights(model, w_s, w_r)
+        m = with_weights(model, w_s, w_r, args.form)
         expected, given, found = [], [], []
         right = dict.fromkeys(cases, 0)
         for case, claim, passages, reading, items, aliases in weighed:
@@ -108,9 +119,9 @@ def main(argv=None) -> int:
                 found.append(gold_found(passages, verdict.shown(judged, settings.verdict.evidence_limit)))
         s = scores(expected, given, VERDICTS)
         results[(w_s, w_r)] = (sum(right.values()), s["macro_f1"], sum(found) / max(1, len(found)), right)
-    print(f"{'nli_supports':>12} {'nli_refutes':>11} {'right':>6} {'macro-F1':>9} {'gold@3':>7}  per case")
+    print(f"{args.form}: {'supports':>9} {'refutes':>8} {'right':>6} {'macro-F1':>9} {'gold@3':>7}  per case")
     for (w_s, w_r), (n, f1, g3, right) in sorted(results.items()):
-        print(f"{w_s:>12} {w_r:>11} {n:>6} {f1:>9.3f} {g3:>7.3f}  " + ", ".join(f"{c} {k}" for c, k in right.items()))
+        print(f"{'':{len(args.form)}}  {w_s:>9} {w_r:>8} {n:>6} {f1:>9.3f} {g3:>7.3f}  " + ", ".join(f"{c} {k}" for c, k in right.items()))
     if args.show:
         key = tuple(float(x) for x in args.show.split(","))
         print(f"wrong with {key}: " + ", ".join(wrong.get(key, [])))
@@ -120,15 +131,19 @@ def main(argv=None) -> int:
     best = max(allowed, key=lambda k: (results[k][0], results[k][1], -k[0] - k[1]))
     if must:
         print(f"pairs keeping every claim of {', '.join(must)} right: {len(allowed) if allowed != list(results) else 0}")
-    print(f"chosen on {args.cases} ({len(weighed)} claims): nli_supports {best[0]}, nli_refutes {best[1]}: "
+    print(f"chosen on {args.cases} ({len(weighed)} claims), {args.form}: supports {best[0]}, refutes {best[1]}: "
           f"{results[best][0]} right, macro-F1 {results[best][1]:.3f} ({results[best][3]}); with 0, 0: "
           f"{results[(0.0, 0.0)][0]} right ({results[(0.0, 0.0)][3]})")
     if args.write:
         text = (DATA / args.model).read_text(encoding="utf-8")
         data = json.loads(text)
         data["entailment"] = args.entailment
-        data["weights"]["supports"]["nli_supports"] = best[0]
-        data["weights"]["contradicts"]["nli_refutes"] = best[1]
+        for weights in data["weights"].values():
+            for name in [k for k in weights if k.startswith("nli_")]:
+                del weights[name]
+        supports, refutes = FORMS[args.form]
+        data["weights"]["supports"][supports] = best[0]
+        data["weights"]["contradicts"][refutes] = best[1]
         data["entailment_weights_chosen_on"] = f"bench/primary {args.cases} (dev), by bench.choose_entailment_weights"
         (DATA / args.model).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {DATA / args.model}")

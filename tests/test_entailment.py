@@ -75,17 +75,22 @@ def test_entailment_a_missing_or_foreign_folder_is_refused(tmp_path):
         EntailmentModel.load(str(shipped_dir))
 
 
-def test_entailment_is_two_stance_features_with_a_reason():
-    assert {"nli_supports", "nli_refutes"} <= set(FEATURES)
+def test_entailment_is_stance_features_with_a_reason():
+    assert {"nli_supports", "nli_refutes", "nli_support_margin", "nli_refute_margin"} <= set(FEATURES)
 
     class FakePair:
         entailment = {"supports": 0.1, "refutes": 0.85, "neutral": 0.05}
 
     found = entailment_feature(FakePair())
-    assert found.values == {"nli_supports": 0.1, "nli_refutes": 0.85}
+    assert found.values == pytest.approx({"nli_supports": 0.1, "nli_refutes": 0.85,
+                                          "nli_support_margin": 0.0, "nli_refute_margin": 0.75})
     assert any("opposite" in r for r in found.reasons)
+    # A reading torn between the two sides leads neither by much.
+    FakePair.entailment = {"supports": 0.45, "refutes": 0.40, "neutral": 0.15}
+    torn = entailment_feature(FakePair()).values
+    assert torn["nli_support_margin"] == pytest.approx(0.05) and torn["nli_refute_margin"] == 0.0
     FakePair.entailment = None
-    assert entailment_feature(FakePair()).values == {"nli_supports": 0.0, "nli_refutes": 0.0}
+    assert set(entailment_feature(FakePair()).values.values()) == {0.0}
 
 
 def test_entailment_the_learned_stance_model_names_it_and_the_default_does_not():
