@@ -215,7 +215,39 @@ def load_written(source: str, folder: Path = WRITTEN) -> list[dict]:
         out.append({"id": r["id"], "claim": r["claim"], "evidence": r["evidence"], "label": r["label"],
                     "lang": lang if claim_lang == lang else None, "claim_lang": claim_lang,
                     "evidence_lang": lang, "source": source, "group": group, "split": split_of(group)}
-                   | {k: r[k] for k in ("author", "date", "to", "kind", "phenomenon") if r.get(k)})
+                   | {k: r[k] for k in ("author", "date", "to", "kind", "phenomenon", "domain") if r.get(k)})
+    return out
+
+
+def easy_negatives(rows: list[dict], per_row: float = 0.25, seed: int = 0) -> list[dict]:
+    """Neutral pairs of a claim and a sentence written for another situation of the same
+    source, split and part (the same domain where one is at hand): the written pairs' neutral
+    lines are hard negatives that share most of the claim's words, and a model fitted on them
+    alone reads a sentence about something else as a denial. Most sentences a check reads
+    for a claim are of this kind."""
+    import random
+
+    rng = random.Random(seed)
+    pools: dict[tuple, list[dict]] = {}
+    for r in rows:
+        pools.setdefault((r["source"], r["split"], part_of(r["group"]), r.get("domain")), []).append(r)
+        pools.setdefault((r["source"], r["split"], part_of(r["group"]), None), []).append(r)
+    out = []
+    for n, r in enumerate(sorted(rows, key=lambda r: r["id"])):
+        if rng.random() >= per_row:
+            continue
+        key = (r["source"], r["split"], part_of(r["group"]))
+        pool = [o for o in pools.get(key + (r.get("domain"),), []) if o["group"] != r["group"]] or \
+            [o for o in pools.get(key + (None,), []) if o["group"] != r["group"]]
+        if not pool:
+            continue
+        other = rng.choice(pool)
+        out.append({**{k: v for k, v in other.items() if k in ("evidence", "author", "date", "to", "kind",
+                                                                "evidence_lang")},
+                    "id": f"{r['id']}~{other['id']}", "claim": r["claim"], "claim_lang": r.get("claim_lang"),
+                    "label": "neutral",
+                    "lang": r.get("claim_lang") if r.get("claim_lang") == other.get("evidence_lang") else None,
+                    "source": r["source"], "group": r["group"], "split": r["split"], "phenomenon": "unrelated"})
     return out
 
 

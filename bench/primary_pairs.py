@@ -5,7 +5,7 @@ gold passages name, with the sentence's writer, date and readers as the index ho
 
 A supported claim's gold sentences are labelled `supports`, a contradicted claim's `refutes`;
 mixed claims are left out (their gold sentences go both ways, and which way each goes is not
-written down). With `--neutral N`, the N sentences the default engine ranks highest for each
+written down). With `--neutral N`, the N sentences the default engine ranks most relevant to each
 `not_enough_evidence` claim are added as `neutral`: the record settles none of that claim, so
 its nearest sentences are hard negatives with a sure label. (Not for the other claims: the
 sentences near a supported claim that its gold does not name may say the same in other words.)
@@ -25,6 +25,7 @@ from pathlib import Path
 from bench.primary import ROOT, load_case, norm
 from factcheck import Checker
 from factcheck.config import Settings
+from factcheck.engine.score import rank
 
 LABELS = {"supported": "supports", "contradicted": "refutes"}
 
@@ -55,7 +56,12 @@ def case_pairs(case: str, settings: Settings, neutral: int = 0) -> list[dict]:
         db = Path(tmp) / "index.db"
         with Checker(ROOT / case / "corpus", db=db, settings=settings) as checker:
             sentences = _sentences(db)
-            verdicts = {v.claim.id: v for v in checker.check_claims(claims)} if neutral else {}
+            nearest = {}
+            for claim in claims:
+                if neutral and claim.expect == "not_enough_evidence":
+                    reading = checker.read(claim)
+                    ranked = rank(reading, checker.candidates(reading), checker.segmenter, checker.settings.score)
+                    nearest[claim.id] = [s.candidate for s in ranked[:neutral]]
     readers = {row["doc_id"]: json.loads(row["recipients"] or "[]") for row in sentences}
     for claim in claims:
         label = LABELS.get(claim.expect)
@@ -69,19 +75,12 @@ def case_pairs(case: str, settings: Settings, neutral: int = 0) -> list[dict]:
                 seen.add(text)
                 out.append(_pair(claim, row["text"], row["author"], row["date"],
                                  json.loads(row["recipients"] or "[]"), row["lang"], label, case, True))
-        if neutral and claim.expect == "not_enough_evidence" and claim.id in verdicts:
-            found = 0
-            for e in verdicts[claim.id].evidence:
-                text = norm(e.text)
-                if found >= neutral or text in seen:
-                    continue
-                if any(p in text or (len(text) >= 20 and text in p) for p in passages):
-                    continue
+        for c in nearest.get(claim.id, ()):
+            text = norm(c.text)
+            if text not in seen:
                 seen.add(text)
-                found += 1
-                out.append(_pair(claim, e.text, e.author, e.date.iso if e.date else None,
-                                 readers.get(e.doc_id, ()), e.lang,
-                                 "neutral", case, False))
+                out.append(_pair(claim, c.text, c.author, c.date.iso if c.date else None,
+                                 readers.get(c.doc_id, ()), c.lang, "neutral", case, False))
     return out
 
 
