@@ -114,3 +114,45 @@ def test_entailment_reads_only_pairs_in_its_languages_and_the_claims():
 def test_entailment_none_without_a_model():
     model = load_stance_model("stance_model.json")
     assert entailments(model, None, [object(), object()]) == [None, None]
+
+
+def test_entailment_reads_french_through_a_gloss_when_fitted_so(segmenter):
+    """A model whose model.json says it was fitted on glossed French reads a French sentence
+    (and a French claim) as an English gloss; one that was not gets no French pair."""
+    import dataclasses
+
+    from factcheck.engine.read import read_claim
+    from factcheck.engine.stance import entailments_of
+    from factcheck.model import Candidate, Claim, Scored
+    from factcheck.text.lexicon import Lexicons
+
+    settings = Settings()
+    lexicons = Lexicons(settings.nlp.lexicons, glossaries=settings.nlp.glossaries,
+                        synonyms=settings.nlp.synonyms, function_words=settings.nlp.function_words)
+    seen = []
+
+    class Recorder:
+        evidence_fields = ("author",)
+        languages = frozenset({"en"})
+        glossed = frozenset({"fr"})
+
+        def evidence(self, text, author, date=None, recipients=()):
+            return text
+
+        def probabilities_many(self, pairs):
+            seen.extend(pairs)
+            return [{"supports": 0.8, "refutes": 0.1, "neutral": 0.1} for _ in pairs]
+
+    text = "Nous ne signerons pas l'accord."
+    candidate = Candidate(sentence_id=0, doc_id="d", field="text", start=0, end=len(text), text=text, lang="fr",
+                          author=None, author_key=None, date=None, quoted=False, bm25=0.0)
+    scored = Scored(candidate, 50.0, {})
+    analysis = segmenter.analyze([text], "fr", full=True)[0]
+    reading = read_claim(Claim(id="c", text="The union refused to sign the agreement.", lang="en"), segmenter, lexicons)
+    model = dataclasses.replace(load_stance_model("stance_model.json"), entailment_model=Recorder())
+    found = entailments_of(model, [(reading, scored)], [analysis])
+    assert found[0]["supports"] == 0.8
+    assert seen[0][0] == "The union refused to sign the agreement."
+    assert seen[0][1].startswith("we ") and "not" in seen[0][1] and "agreement" in seen[0][1]
+    Recorder.glossed = frozenset()
+    assert entailments_of(model, [(reading, scored)], [analysis]) == [None]
