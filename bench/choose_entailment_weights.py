@@ -82,6 +82,8 @@ def main(argv=None) -> int:
     parser.add_argument("--min-relevance", type=float, help="score.min_relevance for the run [the default's]")
     parser.add_argument("--must-pass", default="shipped",
                         help="cases every one of whose claims must stay right (comma-separated; '' for none)")
+    parser.add_argument("--entailment-limit", type=int,
+                        help="stance.entailment_limit for the run [the default's]")
     parser.add_argument("--show", help="W_S,W_R: list the claims that weight pair gets wrong")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args(argv)
@@ -90,6 +92,8 @@ def main(argv=None) -> int:
         scaffold = Path(tmp) / "stance.json"
         scaffold.write_text(json.dumps({**base, "entailment": str(DATA / args.entailment)}))
         settings = Settings().replace(stance={"model": str(scaffold)})
+        if args.entailment_limit is not None:
+            settings = settings.replace(stance={"entailment_limit": args.entailment_limit})
         if args.min_relevance is not None:
             settings = settings.replace(score={"min_relevance": args.min_relevance})
         model = load_stance_model(str(scaffold))
@@ -144,7 +148,7 @@ def main(argv=None) -> int:
         supports, refutes = FORMS[args.form]
         data["weights"]["supports"][supports] = best[0]
         data["weights"]["contradicts"][refutes] = best[1]
-        data["entailment_weights_chosen_on"] = f"bench/primary {args.cases} (dev), by bench.choose_entailment_weights"
+        data["entailment_weights_chosen_on"] = f"bench/primary {args.cases} (dev and train cases; none held out), form {args.form}, by bench.choose_entailment_weights"
         (DATA / args.model).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {DATA / args.model}")
     return 0

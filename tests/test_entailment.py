@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from importlib import resources
 
 import pytest
 
@@ -56,6 +57,8 @@ def test_entailment_model_json_says_what_it_was_fitted_on(shipped):
     assert shipped.meta["format"] == "factcheck-entailment"
     assert "train" in shipped.meta["fitted_on"]["split"]
     assert shipped.languages == frozenset({"en"})
+    assert shipped.glossed == frozenset({"fr"})
+    assert shipped.evidence_fields == ("author", "date", "to")
 
 
 def test_entailment_a_missing_or_foreign_folder_is_refused(tmp_path):
@@ -66,7 +69,6 @@ def test_entailment_a_missing_or_foreign_folder_is_refused(tmp_path):
     with pytest.raises(InputError, match="lacks model.onnx"):
         EntailmentModel.load(str(folder))
     shipped_dir = tmp_path / "copy"
-    from importlib import resources
     with resources.as_file(resources.files("factcheck.data").joinpath("entailment")) as source:
         shutil.copytree(source, shipped_dir)
     meta = json.loads((shipped_dir / "model.json").read_text())
@@ -93,26 +95,36 @@ def test_entailment_is_stance_features_with_a_reason():
     assert set(entailment_feature(FakePair()).values.values()) == {0.0}
 
 
-def test_entailment_the_learned_stance_model_names_it_and_the_default_does_not():
+def test_entailment_both_stance_models_name_it_and_the_default_weighs_its_support_margin():
     learned = load_stance_model("stance_model_learned.json")
     assert learned.entailment_model is not None
     assert any(learned.weights[c].get("nli_supports") for c in learned.weights)
-    assert load_stance_model("stance_model.json").entailment_model is None
+    default = load_stance_model("stance_model.json")
+    assert default.entailment_model is not None
+    assert default.weights["supports"]["nli_support_margin"] > 0
 
 
-def test_entailment_reads_only_pairs_in_its_languages_and_the_claims():
-    judge = PairJudge(Settings(nlp=NlpSettings(trained=False)).replace(stance={"model": "stance_model_learned.json"}))
+def test_entailment_reads_french_through_its_gloss_and_only_the_claims_languages():
+    judge = PairJudge(Settings(nlp=NlpSettings(trained=False)))
     pairs = [PairInput(id="en", claim="The club bought a new boat.", evidence="The club bought a new boat in May."),
              PairInput(id="fr", claim="Le club a acheté un bateau.", evidence="Le club a acheté un bateau neuf.",
-                       lang="fr")]
+                       lang="fr"),
+             PairInput(id="de", claim="The club bought a new boat.", evidence="Der Verein kaufte ein neues Boot.",
+                       lang="de")]
     judgements = list(judge.judgements(pairs))
-    assert judgements[0].features["nli_supports"] > 0
-    # French is not a language this model was fitted on: its features stay 0.
-    assert judgements[1].features["nli_supports"] == judgements[1].features["nli_refutes"] == 0.0
+    assert judgements[0].features["nli_supports"] > 0.5
+    # The shipped model was fitted on glossed French: a French pair is read, and read as agreeing.
+    assert judgements[1].features["nli_supports"] > judgements[1].features["nli_refutes"]
+    # German is neither a language it reads nor one it glosses: its features stay 0.
+    assert judgements[2].features["nli_supports"] == judgements[2].features["nli_refutes"] == 0.0
 
 
-def test_entailment_none_without_a_model():
-    model = load_stance_model("stance_model.json")
+def test_entailment_none_without_a_model(tmp_path):
+    data = json.loads((resources.files("factcheck.data") / "stance_model.json").read_text(encoding="utf-8"))
+    data.pop("entailment")
+    (tmp_path / "plain.json").write_text(json.dumps(data))
+    model = load_stance_model(str(tmp_path / "plain.json"))
+    assert model.entailment_model is None
     assert entailments(model, None, [object(), object()]) == [None, None]
 
 
@@ -156,3 +168,26 @@ def test_entailment_reads_french_through_a_gloss_when_fitted_so(segmenter):
     assert seen[0][1].startswith("we ") and "not" in seen[0][1] and "agreement" in seen[0][1]
     Recorder.glossed = frozenset()
     assert entailments_of(model, [(reading, scored)], [analysis]) == [None]
+
+
+def test_entailment_a_rule_that_found_an_offer_or_another_speaker_sets_its_reading_aside():
+    model = load_stance_model("stance_model.json")
+    assert "modal" in model.entailment_vetoes and "speaker_other" in model.entailment_vetoes
+    sure = {name: 0.0 for name in FEATURES} | {"coverage": 1.0, "topic": 1.0, "predicate_coverage": 1.0,
+                                               "nli_supports": 0.95, "nli_support_margin": 0.9}
+    assert model.probabilities(sure)["supports"] > 0.9
+    offer = sure | {"modal": 1.0}
+    without_reading = offer | {"nli_supports": 0.0, "nli_support_margin": 0.0}
+    assert model.probabilities(offer) == model.probabilities(without_reading)
+    assert model.probabilities(offer)["supports"] < 0.5
+    # A pair the model reads as agreeing, which is an offer: not what happened.
+    result = next(PairJudge().judge([PairInput(id="o", claim="Acme delivered 40 units by March.",
+                                               evidence="We can deliver 40 units by March.", author="Acme")]))
+    assert result.stance == "neutral"
+
+
+def test_entailment_vetoes_must_be_features(tmp_path):
+    data = json.loads((resources.files("factcheck.data") / "stance_model.json").read_text(encoding="utf-8"))
+    (tmp_path / "bad.json").write_text(json.dumps({**data, "entailment_vetoes": ["modal", "moon_phase"]}))
+    with pytest.raises(InputError, match="moon_phase"):
+        load_stance_model(str(tmp_path / "bad.json"))

@@ -5,6 +5,7 @@ different things). Examples are made up for the tests."""
 from __future__ import annotations
 
 import json
+from importlib import resources
 
 import pytest
 from click.testing import CliRunner
@@ -171,11 +172,17 @@ def test_pairs_no_longer_negates_the_verb_it_hangs_on(judge):
     assert result.stance == "refutes"
 
 
-def test_pairs_a_synonym_counts_as_the_word():
+def test_pairs_a_synonym_counts_as_the_word(tmp_path):
+    # Read by the hand-set weights alone: the entailment model knows the synonym by itself,
+    # and with it both readings are sure.
+    weights = json.loads((resources.files("factcheck.data") / "stance_model.json").read_text(encoding="utf-8"))
+    weights.pop("entailment")
+    (tmp_path / "words_only.json").write_text(json.dumps(weights))
+    settings = Settings().replace(stance={"model": str(tmp_path / "words_only.json")})
     claim = "Acme laid off four warehouse workers in March."
     evidence = "Acme let go of four warehouse workers in March."
-    with_synonyms = next(PairJudge().judge([PairInput(id="s", claim=claim, evidence=evidence)]))
-    without = next(PairJudge(Settings().replace(nlp={"synonyms": {}})).judge(
+    with_synonyms = next(PairJudge(settings).judge([PairInput(id="s", claim=claim, evidence=evidence)]))
+    without = next(PairJudge(settings.replace(nlp={"synonyms": {}})).judge(
         [PairInput(id="s", claim=claim, evidence=evidence)]))
     assert with_synonyms.p["supports"] > without.p["supports"]
 

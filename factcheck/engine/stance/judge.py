@@ -19,6 +19,7 @@ from factcheck.engine.stance.entailment import EntailmentModel
 from factcheck.engine.stance.pairmodel import PairModel
 from factcheck.engine.stance.pair import Pair
 from factcheck.engine.stance.registry import FEATURES, describe
+from factcheck.errors import InputError
 from factcheck.model import STANCES, Analysis, ClaimReading, Judgement, Scored
 from factcheck.text.aliases import Aliases
 from factcheck.text.gloss import gloss
@@ -35,12 +36,30 @@ class StanceModel(LinearModel):
     features: ClassVar[tuple[str, ...]] = FEATURES
     classes: ClassVar[tuple[str, ...]] = STANCES
 
+    @property
+    def entailment_vetoes(self) -> tuple[str, ...]:
+        """Features any of which, when present, sets the entailment model's reading aside
+        (the file's `"entailment_vetoes"`): a rule that found an offer, another actor or a
+        denial knows something the model's reading of shared words does not."""
+        return tuple(self.meta.get("entailment_vetoes", ()))
+
+    def probabilities(self, values: dict[str, float]) -> dict[str, float]:
+        if any(values.get(name, 0.0) > 0 for name in self.entailment_vetoes):
+            values = {name: 0.0 if name in ENTAILMENT_FEATURES else v for name, v in values.items()}
+        return super().probabilities(values)
+
+
+ENTAILMENT_FEATURES = frozenset({"nli_supports", "nli_refutes", "nli_support_margin", "nli_refute_margin"})
+
 
 def load_stance_model(name: str) -> StanceModel:
     """A stance model: a file shipped in factcheck/data by name, or a path to a JSON file; the
     pair model and the entailment model it names (`"pair_model"`, `"entailment"`) are looked
     for beside it, then in factcheck/data."""
     linear = StanceModel.load(name)
+    unknown = [v for v in linear.entailment_vetoes if v not in FEATURES]
+    if unknown:
+        raise InputError(f"entailment_vetoes names unknown features: {', '.join(unknown)}", path=name)
     found = {}
     pair_name = linear.meta.get("pair_model")
     if pair_name:
