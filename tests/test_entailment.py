@@ -184,6 +184,8 @@ def test_entailment_a_rule_that_found_an_offer_or_another_speaker_sets_its_readi
     result = next(PairJudge().judge([PairInput(id="o", claim="Acme delivered 40 units by March.",
                                                evidence="We can deliver 40 units by March.", author="Acme")]))
     assert result.stance == "neutral"
+    read = [r for r in result.reasons if r.startswith("entailment model:")]
+    assert read and all(r.endswith("not counted: another reason here rules it out") for r in read)
 
 
 def test_entailment_vetoes_must_be_features(tmp_path):

@@ -43,8 +43,11 @@ class StanceModel(LinearModel):
         denial knows something the model's reading of shared words does not."""
         return tuple(self.meta.get("entailment_vetoes", ()))
 
+    def vetoed(self, values: dict[str, float]) -> bool:
+        return any(values.get(name, 0.0) > 0 for name in self.entailment_vetoes)
+
     def probabilities(self, values: dict[str, float]) -> dict[str, float]:
-        if any(values.get(name, 0.0) > 0 for name in self.entailment_vetoes):
+        if self.vetoed(values):
             values = {name: 0.0 if name in ENTAILMENT_FEATURES else v for name, v in values.items()}
         return super().probabilities(values)
 
@@ -128,12 +131,17 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *, model: S
     pair = Pair(reading, scored, analysis, settings, aliases or Aliases(), light, model.pair_model, entailment)
     found = describe(pair)
     probabilities = model.probabilities(found.values)
+    reasons = found.reasons
+    if model.vetoed(found.values):
+        # A reader must not be told the model's reading counted when a rule set it aside.
+        reasons = tuple(r + " — not counted: another reason here rules it out" if r.startswith("entailment model:") else r
+                        for r in reasons)
     stance = max(probabilities, key=probabilities.get)
     confidence = probabilities[stance] if stance != "neutral" else max(
         probabilities["neutral"], 1 - probabilities["contradicts"])
     return Judgement(
         stance=stance, confidence=confidence, probabilities=probabilities, features=found.values,
-        reasons=found.reasons, speaker_match=bool(found.values["speaker_match"]),
+        reasons=reasons, speaker_match=bool(found.values["speaker_match"]),
         speaker_reported=bool(found.values["speaker_reported"]),
         opposed_terms=pair.opposition.terms, author=pair.author, reporter=pair.reporter,
         main_predicate=pair.features.get("main_predicate", 0.0))
