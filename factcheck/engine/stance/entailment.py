@@ -88,9 +88,25 @@ def _folder(name: str) -> Path:
 
 @dataclass(frozen=True)
 class EntailmentModel:
-    session: Any = field(repr=False, compare=False)
+    folder: Path
     tokenizer: Any = field(repr=False, compare=False)
     meta: dict = field(default_factory=dict, compare=False)
+    threads: int = 1
+    _sessions: list = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def session(self):
+        """onnxruntime's session, made when first read, not at load: a check indexes first,
+        and the index's forked workers would each carry a copy of it."""
+        if not self._sessions:
+            import onnxruntime
+
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = self.threads
+            options.inter_op_num_threads = 1
+            self._sessions.append(onnxruntime.InferenceSession(
+                str(self.folder / "model.onnx"), options, providers=["CPUExecutionProvider"]))
+        return self._sessions[0]
 
     @property
     def evidence_fields(self) -> tuple[str, ...]:
@@ -115,7 +131,6 @@ class EntailmentModel:
     def load(cls, name: str, *, threads: int = 1) -> EntailmentModel:
         """The model in a folder (shipped in factcheck/data by name, or a path); `threads` is
         onnxruntime's per-call thread count (one: the engine's workers are the parallelism)."""
-        import onnxruntime
         from tokenizers import Tokenizer
 
         folder = _folder(name)
@@ -130,15 +145,10 @@ class EntailmentModel:
             raise InputError(f"not a {FORMAT} model of version {VERSION} with classes {list(CLASSES)}",
                              path=str(folder / "model.json"),
                              hint="Refit it with bench/train_entailment.py for this version.")
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        session = onnxruntime.InferenceSession(str(folder / "model.onnx"), options,
-                                               providers=["CPUExecutionProvider"])
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         tokenizer.enable_truncation(int(meta.get("max_length", 128)), strategy="longest_first")
         tokenizer.no_padding()
-        return cls(session, tokenizer, meta)
+        return cls(folder, tokenizer, meta, threads)
 
     def probabilities_many(self, pairs: Sequence[tuple[str, str]]) -> list[dict[str, float]]:
         """Supports / refutes / neutral for each (claim, evidence) pair, in order. Each pair runs
