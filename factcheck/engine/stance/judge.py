@@ -16,6 +16,7 @@ from typing import ClassVar
 from factcheck.config import StanceSettings
 from factcheck.engine.linear import LinearModel
 from factcheck.engine.stance.entailment import EntailmentModel
+from factcheck.engine.stance.features import entailment as entailment_feature
 from factcheck.engine.stance.pairmodel import PairModel
 from factcheck.engine.stance.pair import Pair
 from factcheck.engine.stance.registry import FEATURES, describe
@@ -48,11 +49,8 @@ class StanceModel(LinearModel):
 
     def probabilities(self, values: dict[str, float]) -> dict[str, float]:
         if self.vetoed(values):
-            values = {name: 0.0 if name in ENTAILMENT_FEATURES else v for name, v in values.items()}
+            values = {name: 0.0 if name in entailment_feature.NAMES else v for name, v in values.items()}
         return super().probabilities(values)
-
-
-ENTAILMENT_FEATURES = frozenset({"nli_supports", "nli_refutes", "nli_support_margin", "nli_refute_margin"})
 
 
 def load_stance_model(name: str) -> StanceModel:
@@ -134,7 +132,8 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *, model: S
     reasons = found.reasons
     if model.vetoed(found.values):
         # A reader must not be told the model's reading counted when a rule set it aside.
-        reasons = tuple(r + " — not counted: another reason here rules it out" if r.startswith("entailment model:") else r
+        reasons = tuple(r + " — not counted: another reason here rules it out"
+                        if r.startswith(entailment_feature.REASON) else r
                         for r in reasons)
     stance = max(probabilities, key=probabilities.get)
     confidence = probabilities[stance] if stance != "neutral" else max(

@@ -9,6 +9,8 @@ from factcheck.engine.stance.features import Finding
 from factcheck.engine.stance.pair import Pair
 
 NAMES = ("nli_supports", "nli_refutes", "nli_support_margin", "nli_refute_margin")
+# How its reasons begin (the judge marks them when a rule sets the reading aside).
+REASON = "entailment model:"
 # A reading is shown to the reader only when the model leans this far one way.
 SHOWN = 0.6
 
@@ -20,8 +22,8 @@ def entailment(pair: Pair) -> Finding:
     lead = p["supports"] - p["refutes"]
     reasons = []
     if p["supports"] >= SHOWN:
-        reasons.append(f"entailment model: the sentence says what the claim says ({p['supports']:.0%})")
+        reasons.append(f"{REASON} the sentence says what the claim says ({p['supports']:.0%})")
     elif p["refutes"] >= SHOWN:
-        reasons.append(f"entailment model: the sentence says the opposite of the claim ({p['refutes']:.0%})")
+        reasons.append(f"{REASON} the sentence says the opposite of the claim ({p['refutes']:.0%})")
     return Finding({"nli_supports": p["supports"], "nli_refutes": p["refutes"],
                     "nli_support_margin": max(0.0, lead), "nli_refute_margin": max(0.0, -lead)}, tuple(reasons))
