@@ -30,11 +30,19 @@ class InputError(FactcheckError):
         self.reason = message
         super().__init__(self._located(message), hint=hint)
 
+    def __reduce__(self):
+        # Picklable with its location (index workers send their parse errors back).
+        return (_input_error, (self.reason, self.path, self.line, self.__dict__.get("hint")))
+
     def _located(self, message: str) -> str:
         if self.path is None:
             return message
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {message}"
+
+
+def _input_error(reason: str, path: str | None, line: int | None, hint: str | None) -> InputError:
+    return InputError(reason, path=path, line=line, hint=hint)
 
 
 class StoreError(FactcheckError):

@@ -105,19 +105,16 @@ def test_index_failure_mid_file_leaves_the_previous_index(corpus_copy, tmp_path,
     run(corpus_copy, db, blank)
     before = count(db, "sentences")
     (corpus_copy / "quotes.jsonl").write_text('{"id": "n1", "text": "One."}\n{"id": "n2", "text": "Two."}\n')
-    calls = {"n": 0}
-    original = Store.add_document
+    original = Store.add_documents
 
-    def failing(self, *args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise KeyboardInterrupt  # as if the user pressed Ctrl-C half-way through the file
-        return original(self, *args, **kwargs)
+    def failing(self, items):
+        original(self, items[:1])  # the file's first document is written,
+        raise KeyboardInterrupt  # then the user presses Ctrl-C half-way through the file
 
-    monkeypatch.setattr(Store, "add_document", failing)
+    monkeypatch.setattr(Store, "add_documents", failing)
     with pytest.raises(KeyboardInterrupt):
         run(corpus_copy, db, blank)
-    monkeypatch.setattr(Store, "add_document", original)
+    monkeypatch.setattr(Store, "add_documents", original)
     assert count(db, "sentences") == before
     with Store.open(db) as store:
         assert store.document("stat-2021-01") is not None and store.document("n1") is None

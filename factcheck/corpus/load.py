@@ -92,12 +92,45 @@ def file_hash(path: Path) -> str:
 
 def read_file(item: CorpusFile) -> Iterator[Document | InputError]:
     """Documents of one file, and an InputError in place of each record that failed."""
-    reader = {"eml": _read_eml, "mbox": _read_mbox, "jsonl": _read_jsonl, "csv": _read_csv,
-              "text": _read_text}[item.format]
+    for unit in read_units(item):
+        yield from parse_unit(unit)
+
+
+def read_units(item: CorpusFile) -> Iterator[tuple]:
+    """The records of one file, read but not parsed yet where parsing can wait (a mailbox's
+    messages, JSON lines): `parse_unit` turns each into the documents and errors `read_file`
+    gives, and can run in another process (units are small and picklable)."""
     try:
-        yield from reader(item)
+        if item.format == "mbox":
+            with open(item.path, "rb") as stream:
+                for raw in iter_mbox(stream):
+                    yield ("mbox", item.relpath, raw)
+        elif item.format == "jsonl":
+            with open(item.path, "rb") as stream:
+                for line_no, raw in enumerate(stream, start=1):
+                    if raw.strip():
+                        yield ("jsonl", item.relpath, line_no, raw)
+        else:
+            reader = {"eml": _read_eml, "csv": _read_csv, "text": _read_text}[item.format]
+            for result in reader(item):
+                yield ("read", result)
     except OSError as exc:
-        yield InputError(f"cannot read: {exc.strerror or exc}", path=item.relpath)
+        yield ("read", InputError(f"cannot read: {exc.strerror or exc}", path=item.relpath))
+
+
+def parse_unit(unit: tuple) -> list[Document | InputError]:
+    """What one unit of `read_units` holds: a document, or errors, or both."""
+    kind = unit[0]
+    if kind == "read":
+        return [unit[1]]
+    if kind == "mbox":
+        _, relpath, raw = unit
+        try:
+            return [parse_message(raw, relpath)]
+        except ValueError as exc:
+            return [InputError(f"message {raw.number}: {exc}", path=relpath, line=raw.line)]
+    _, relpath, line_no, raw = unit
+    return list(_jsonl_record(raw, relpath, line_no))
 
 
 def load_corpus(root: Path) -> tuple[list[Document], list[InputError]]:
@@ -121,36 +154,21 @@ def _read_eml(item: CorpusFile):
         yield InputError(str(exc), path=item.relpath, line=1)
 
 
-def _read_mbox(item: CorpusFile):
-    with open(item.path, "rb") as stream:
-        for raw in iter_mbox(stream):
-            try:
-                yield parse_message(raw, item.relpath)
-            except ValueError as exc:
-                yield InputError(f"message {raw.number}: {exc}", path=item.relpath, line=raw.line)
-
-
 # --- records: JSON lines and CSV --------------------------------------------------------------
 
 
-def _read_jsonl(item: CorpusFile):
-    with open(item.path, "rb") as stream:
-        for line_no, raw in enumerate(stream, start=1):
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
-            except UnicodeDecodeError as exc:
-                yield InputError(f"not UTF-8 (byte {exc.start}): {exc.reason}", path=item.relpath,
-                                 line=line_no)
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield InputError(f"broken JSON: {exc.msg} (column {exc.colno})",
-                                 path=item.relpath, line=line_no)
-                continue
-            yield from _record(record, item.relpath, line_no, allow_translations=True)
+def _jsonl_record(raw: bytes, relpath: str, line_no: int):
+    try:
+        line = raw.decode("utf-8-sig" if line_no == 1 else "utf-8")
+    except UnicodeDecodeError as exc:
+        yield InputError(f"not UTF-8 (byte {exc.start}): {exc.reason}", path=relpath, line=line_no)
+        return
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        yield InputError(f"broken JSON: {exc.msg} (column {exc.colno})", path=relpath, line=line_no)
+        return
+    yield from _record(record, relpath, line_no, allow_translations=True)
 
 
 def _read_csv(item: CorpusFile):

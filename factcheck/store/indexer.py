@@ -13,14 +13,14 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
-from factcheck.corpus.load import discover, file_hash, load_aliases, read_file
+from factcheck.corpus.load import discover, file_hash, load_aliases, parse_unit, read_units
 from factcheck.errors import InputError, StoreError
 from factcheck.model import Document
-from factcheck.store.sqlite import Store, store_hint
+from factcheck.store.sqlite import Prepared, Store, prepare_document, store_hint
 from factcheck.text.aliases import Aliases
-from factcheck.text.nlp import Segmenter
+from factcheck.text.nlp import Segmenter, _batched
 
 
 def shard_of(relpath: str, shards: int) -> int:
@@ -79,13 +79,11 @@ def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None,
     try:
         config = json.dumps({"aliases": aliases.digest(), "segmenter": SEGMENTER_VERSION,
                              "languages": list(segmenter.settings.nlp.languages)})
-        if store.meta("config") != config:
-            if store.meta("config") is not None:
-                report.rebuilt = True
-            with store.transaction():
-                store.clear()
-                store.set_meta("config", config)
-        known = store.known_files()
+        rebuild = store.meta("config") != config
+        if rebuild:
+            # Everything is read again, and the old index stays until the new one is whole.
+            report.rebuilt = store.meta("config") is not None
+        known = {} if rebuild else store.known_files()
         present = {f.relpath for f in discovery.files}
         todo = []
         for item in discovery.files:
@@ -115,10 +113,24 @@ def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None,
                 if item.relpath in retry and item.relpath not in queued:
                     stat = item.path.stat()
                     todo.append((item, file_hash(item.path), stat))
-        for number, (item, sha, stat) in enumerate(todo, start=1):
-            if progress:
-                progress(item.relpath, number, len(todo))
-            _index_file(store, segmenter, aliases, item, sha, stat, known, report)
+
+        def index_files():
+            for number, (item, sha, stat) in enumerate(todo, start=1):
+                if progress:
+                    progress(item.relpath, number, len(todo))
+                _index_file(store, segmenter, aliases, item, sha, stat, known, report)
+
+        if rebuild or (todo and not known and store.is_empty()):
+            # A new index (or one rebuilt): one transaction for all its files, loaded in bulk.
+            with store.transaction():
+                if rebuild:
+                    store.clear()
+                    store.set_meta("config", config)
+                with store.bulk_load():
+                    index_files()
+        else:
+            # An index brought up to date: one transaction per file.
+            index_files()
         with store.transaction():
             store.set_meta("skipped", json.dumps([f"{s.relpath}: {s.reason}" for s in discovery.skipped]))
             store.set_meta("corpus_hash", _corpus_hash(store, aliases))
@@ -138,27 +150,27 @@ def _index_file(store: Store, segmenter: Segmenter, aliases: Aliases, item, sha:
     errors: list[InputError] = []
     documents = sentences = 0
     conflicts = False
-
-    def documents_only() -> Iterator[Document]:
-        for result in read_file(item):
-            if isinstance(result, InputError):
-                errors.append(result)
-            else:
-                yield result
-
     try:
         with store.transaction():
-            store.remove_file(item.relpath)
-            for document, doc_sentences in segmenter.segment(documents_only()):
-                reason = store.add_document(document, doc_sentences, aliases,
-                                            _content_hash(document))
-                if reason:
-                    conflicts = True
-                    errors.append(InputError(reason, path=item.relpath,
-                                             line=document.provenance.line))
-                    continue
-                documents += 1
-                sentences += len(doc_sentences)
+            if item.relpath in known:
+                store.remove_file(item.relpath)
+            # Records are read here, parsed and segmented into rows in the segmenter's worker
+            # processes (see _prepare), and written here, batch by batch, in order.
+            units = _batched(read_units(item), segmenter.settings.index.batch_size)
+            for _, prepared in segmenter.map_batches(units, _prepare):
+                ready = []
+                for p in prepared:
+                    if isinstance(p, InputError):
+                        errors.append(p)
+                    else:
+                        ready.append(p)
+                for p, reason in zip(ready, store.add_documents(ready)):
+                    if reason:
+                        conflicts = True
+                        errors.append(InputError(reason, path=item.relpath, line=p.line))
+                        continue
+                    documents += 1
+                    sentences += len(p.sentences)
             store.record_file(item.relpath, sha, stat.st_size, stat.st_mtime_ns, documents,
                               errors, conflicts)
     except sqlite3.OperationalError as exc:
@@ -167,6 +179,21 @@ def _index_file(store: Store, segmenter: Segmenter, aliases: Aliases, item, sha:
     report.documents += documents
     report.sentences += sentences
     report.errors.extend(errors)
+
+
+def _prepare(segmenter: Segmenter, units: list[tuple]) -> list[Prepared | InputError]:
+    """A batch of a file's units (see corpus.load.read_units), in order: each document as
+    rows ready for the index, and each input error."""
+    parsed = [result for unit in units for result in parse_unit(unit)]
+    segmented = segmenter._segment_batch([r for r in parsed if not isinstance(r, InputError)])
+    found: list[Prepared | InputError] = []
+    for result in parsed:
+        if isinstance(result, InputError):
+            found.append(result)
+        else:
+            document, sentences = next(segmented)
+            found.append(prepare_document(document, sentences, segmenter.aliases, _content_hash(document)))
+    return found
 
 
 def _content_hash(document: Document) -> str:

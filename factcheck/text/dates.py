@@ -233,6 +233,9 @@ def _date_patterns():
     return months, relations, patterns, relation
 
 
+_FOUR_DIGITS = re.compile(r"\d{4}")
+
+
 def find_dates(text: str) -> list[DateMention]:
     """Date mentions in `text`, longest first where they overlap, in reading order."""
     months, relations, patterns, relation = _date_patterns()
@@ -240,6 +243,8 @@ def find_dates(text: str) -> list[DateMention]:
     if len(folded) != len(text):
         # Rare characters whose folded form changes length: positions would drift.
         folded = text.lower()
+    if not _FOUR_DIGITS.search(folded):
+        return []  # every pattern needs a year's (or an ISO date's) four digits
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
     for pattern in patterns:

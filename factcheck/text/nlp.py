@@ -20,7 +20,7 @@ import multiprocessing
 import os
 import re
 from dataclasses import asdict
-from typing import Iterable, Iterator, NamedTuple, Protocol
+from typing import Callable, Iterable, Iterator, NamedTuple, Protocol
 
 import spacy
 from spacy.attrs import IDX, ORTH
@@ -73,6 +73,27 @@ def _own_stop_words(languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
             for lang in languages}
 
 
+class _Membership(dict):
+    """Word form -> indexes of the languages whose own stop words hold it (as it is or folded)."""
+
+    def __init__(self, languages: tuple[str, ...]):
+        super().__init__()
+        self.own = [_own_stop_words(languages)[lang] for lang in languages]
+
+    def of(self, word: str) -> tuple[int, ...]:
+        folded = fold(word)
+        found = tuple(i for i, own in enumerate(self.own) if word in own or folded in own)
+        if len(self) > 200_000:  # bounded: a corpus of odd words must not fill memory
+            self.clear()
+        self[word] = found
+        return found
+
+
+@functools.cache
+def _stop_word_membership(languages: tuple[str, ...]) -> _Membership:
+    return _Membership(languages)
+
+
 def _inflected(table, word: str) -> bool:
     if table is None:
         return False
@@ -91,8 +112,16 @@ def detect_language(text: str, languages: Iterable[str], default: str, *, vocabu
         return languages[0] if languages else default
     words = re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text[:2000].lower())
     words += [w.split("'")[0] + "'" for w in words if "'" in w]
-    own = _own_stop_words(languages)
-    scores = {lang: sum(1 for w in words if w in own[lang] or fold(w) in own[lang]) for lang in languages}
+    # Which languages count each word as their own stop word, worked out once per word form.
+    membership = _stop_word_membership(languages)
+    counts = [0] * len(languages)
+    for w in words:
+        found = membership.get(w)
+        if found is None:
+            found = membership.of(w)
+        for i in found:
+            counts[i] += 1
+    scores = dict(zip(languages, counts))
     best = max(scores.values())
     leaders = [lang for lang, score in scores.items() if score == best]
     if len(leaders) == 1 and best > 0:
@@ -129,9 +158,9 @@ class Segmenter:
         return detect_language(text, self.settings.nlp.languages, self.settings.nlp.default_language,
                                vocabularies=self._vocabularies())
 
-    def _vocabularies(self) -> dict:
+    def _vocabularies(self) -> _LemmaTables:
         if not hasattr(self, "_lookups"):
-            self._lookups = {lang: self._lookup(lang) for lang in self.settings.nlp.languages}
+            self._lookups = _LemmaTables(self)
         return self._lookups
 
     def light(self, lang: str) -> Language:
@@ -179,34 +208,43 @@ class Segmenter:
     def segment(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Sentence]]]:
         """Each document with its sentences, in order; documents are batched for spaCy, and
         the batches spread over worker processes when there are more than one."""
-        batches = _batched(documents, self.settings.index.batch_size)
+        for batch, found in self.map_batches(_batched(documents, self.settings.index.batch_size),
+                                             _segment_list):
+            yield from zip(batch, found)
+
+    def map_batches(self, batches: Iterable[list], work: Callable[[Segmenter, list], list]
+                    ) -> Iterator[tuple[list, list]]:
+        """(batch, work(self, batch)) for each batch, in order: in forked worker processes
+        (each with a copy of this segmenter) when there are two batches or more and the
+        settings allow more than one process. `work` is a module-level function."""
+        batches = iter(batches)
         first = next(batches, None)
         second = next(batches, None) if first is not None else None
         workers = _worker_count(self.settings.index.processes)
         if second is None or workers < 2:
             # One batch (most files) is not worth starting processes for.
             for batch in itertools.chain(filter(None, [first, second]), batches):
-                yield from self._segment_batch(batch)
+                yield batch, work(self, batch)
             return
-        yield from self._segment_in_workers(itertools.chain([first, second], batches), workers)
+        yield from self._map_in_workers(itertools.chain([first, second], batches), work, workers)
 
-    def _segment_in_workers(self, batches: Iterator[list[Document]], workers: int):
-        # Forked workers start with this segmenter's pipelines and word tables already loaded.
-        for lang in self.settings.nlp.languages:
-            self._words(lang)
+    def _map_in_workers(self, batches: Iterator[list], work, workers: int):
+        # Forked workers start with this segmenter's pipeline and word table for the default
+        # language already loaded; others load where a text needs them.
+        self._words(self.settings.nlp.default_language)
         global _WORKER_SEGMENTER
         _WORKER_SEGMENTER = self
         pending: collections.deque = collections.deque()
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             for batch in batches:
-                pending.append((batch, pool.apply_async(_segment_in_worker, (batch,))))
+                pending.append((batch, pool.apply_async(_work_in_worker, (work, batch))))
                 # A bounded window: the corpus streams through, it is never all in memory.
                 if len(pending) >= 2 * workers:
                     done, result = pending.popleft()
-                    yield from zip(done, result.get())
+                    yield done, result.get()
             while pending:
                 done, result = pending.popleft()
-                yield from zip(done, result.get())
+                yield done, result.get()
 
     def _segment_batch(self, documents: list[Document]):
         jobs: dict[str, list[tuple[str, tuple]]] = {}
@@ -372,11 +410,32 @@ def _light_tokens(doc, words: _WordTable) -> tuple[Token, ...]:
     return tuple(tokens)
 
 
+class _LemmaTables:
+    """Each language's lemma table, loaded when language detection first needs it (only
+    texts too short to tell by stop words do): loading a pipeline takes seconds."""
+
+    def __init__(self, segmenter: Segmenter):
+        self.segmenter = segmenter
+        self.tables: dict = {}
+
+    def __bool__(self) -> bool:
+        return True
+
+    def get(self, lang: str):
+        if lang not in self.tables:
+            self.tables[lang] = self.segmenter._lookup(lang)
+        return self.tables[lang]
+
+
 _WORKER_SEGMENTER: Segmenter | None = None
 
 
-def _segment_in_worker(documents: list[Document]) -> list[list[Sentence]]:
-    return [sentences for _, sentences in _WORKER_SEGMENTER._segment_batch(documents)]
+def _work_in_worker(work, batch: list) -> list:
+    return work(_WORKER_SEGMENTER, batch)
+
+
+def _segment_list(segmenter: Segmenter, documents: list[Document]) -> list[list[Sentence]]:
+    return [sentences for _, sentences in segmenter._segment_batch(documents)]
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
