@@ -13,6 +13,7 @@ import email.errors
 import email.header
 import email.policy
 import email.utils
+import functools
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -148,20 +149,29 @@ def _addresses(message, name: str) -> list[str]:
     values = message.get_all(name) or []
     decoded = []
     for value in values:
-        try:
-            pairs = email.utils.getaddresses([str(value)])
-        except (TypeError, ValueError, IndexError):
-            continue
-        for display, address in pairs:
-            if "=?" in display:
-                try:
-                    display = str(email.header.make_header(email.header.decode_header(display)))
-                except BROKEN_MAIL:
-                    pass
-            formatted = _format_address(display, address)
-            if formatted:
-                decoded.append(formatted)
+        decoded += _address_list(str(value))
     return decoded
+
+
+@functools.lru_cache(maxsize=65_536)
+def _address_list(value: str) -> tuple[str, ...]:
+    """The addresses of one header value, formatted: a pure function of the text, and
+    mailboxes repeat their senders and recipients, so it is kept."""
+    try:
+        pairs = email.utils.getaddresses([value])
+    except (TypeError, ValueError, IndexError):
+        return ()
+    decoded = []
+    for display, address in pairs:
+        if "=?" in display:
+            try:
+                display = str(email.header.make_header(email.header.decode_header(display)))
+            except BROKEN_MAIL:
+                pass
+        formatted = _format_address(display, address)
+        if formatted:
+            decoded.append(formatted)
+    return tuple(decoded)
 
 
 def _first_address(message, name: str) -> str | None:

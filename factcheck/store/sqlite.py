@@ -95,9 +95,10 @@ def prepare_document(document: Document, sentences: list[Sentence], aliases: Ali
     provenance = str(d.provenance)
     row = (d.provenance.file, provenance, _iso(d.date), d.date.precision if d.date else None,
            d.date.start.isoformat() if d.date else None, d.date.end.isoformat() if d.date else None,
-           d.author, _key(aliases.canonical(d.author)), json.dumps(list(d.recipients)), d.kind,
+           d.author, _key(aliases.canonical(d.author)),
+           json.dumps(list(d.recipients)) if d.recipients else "[]", d.kind,
            d.source, d.url, sentences[0].lang if sentences else d.lang, d.title, d.text,
-           json.dumps(dict(d.translations), ensure_ascii=False),
+           json.dumps(dict(d.translations), ensure_ascii=False) if d.translations else "{}",
            json.dumps([_part_json(p) for p in d.parts]), d.in_reply_to, d.note, content_hash)
     author_keys = {a: _key(aliases.canonical(a)) for a in {s.author for s in sentences}}
     rows, entities, dates = [], [], []
@@ -105,8 +106,10 @@ def prepare_document(document: Document, sentences: list[Sentence], aliases: Ali
         rows.append((s.field, s.start, s.end, s.text, s.lang, s.author, author_keys[s.author], _iso(s.date),
                      s.date.precision if s.date else None, int(s.quoted), s.quote_ref,
                      normalized_hash(s.text), " ".join(s.lemmas)))
-        entities += [(n, c, t) for c, t in s.entities]
-        dates += [(n, iso) for iso in s.dates]
+        if s.entities:
+            entities += [(n, c, t) for c, t in s.entities]
+        if s.dates:
+            dates += [(n, iso) for iso in s.dates]
     return Prepared(d.id, d.provenance.file, provenance, content_hash, d.provenance.line, row, rows,
                     entities, dates)
 
@@ -115,9 +118,12 @@ def default_db_path(corpus: Path) -> Path:
     return Path(corpus) / INDEX_DIRNAME / INDEX_FILENAME
 
 
+_WORDS = re.compile(r"\w+")
+
+
 def normalized_hash(text: str) -> str:
     """Same words, same hash: quoted copies match their original whatever the wrapping."""
-    words = re.findall(r"\w+", fold(text))
+    words = _WORDS.findall(fold(text))
     return hashlib.sha1(" ".join(words).encode()).hexdigest()[:20]
 
 
