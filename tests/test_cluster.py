@@ -215,6 +215,6 @@ def test_cluster_bench_perf_scaling_rows(tmp_path):
     with open(tmp_path / "results.csv") as stream:
         value = {r["metric"]: float(r["value"]) for r in csv.DictReader(stream)}
     assert {"index_sentences_per_s@shards=1,workers=1", "index_sentences_per_s@shards=2,workers=2",
-            "check_p50_ms@shards=2", "check_p95_ms@shards=2", "batch_10_s@workers=2",
+            "check_p50_ms@shards=2", "check_p95_ms@shards=2", "batch_10_s@shards=2,workers=2",
             "worker_peak_rss_mb@workers=2", "scaling_efficiency_index", "scaling_efficiency_batch"} <= set(value)
     assert all(v > 0 for v in value.values())
