@@ -275,8 +275,10 @@ def measure_scaling(size: int, corpus: Path, db: Path, claims: list[dict], batch
                 with Checker(corpus, db=shard_db, settings=sharded, cluster=cluster) as checker:
                     seconds = time.perf_counter() - started
                     count = checker.summary().sentences
-                peaks[w] = max(peaks.get(w, 0.0), max(cluster.client.run(peak_rss_mb).values()))
+                index_peak = max(cluster.client.run(peak_rss_mb).values())
+                peaks[w] = max(peaks.get(w, 0.0), index_peak)
             indexed[n, w] = count / seconds
+            rows.append((size, f"index_worker_peak_rss_mb@shards={n},workers={w}", index_peak, "MB"))
             rows.append((size, f"index_sentences_per_s@shards={n},workers={w}", count / seconds, "sentences/s"))
             print(f"  indexed {size} in {seconds:.0f} s with {n} shard(s) on {w} worker(s)", file=sys.stderr)
         if n > 1:
