@@ -20,7 +20,7 @@ from factcheck.errors import InputError, StoreError
 from factcheck.model import Document
 from factcheck.store.sqlite import Prepared, Store, prepare_document, store_hint
 from factcheck.text.aliases import Aliases
-from factcheck.text.nlp import Segmenter, _batched
+from factcheck.text.nlp import Segmenter, batched
 
 
 def shard_of(relpath: str, shards: int) -> int:
@@ -156,7 +156,7 @@ def _index_file(store: Store, segmenter: Segmenter, aliases: Aliases, item, sha:
                 store.remove_file(item.relpath)
             # Records are read here, parsed and segmented into rows in the segmenter's worker
             # processes (see _prepare), and written here, batch by batch, in order.
-            units = _batched(read_units(item), segmenter.settings.index.batch_size)
+            units = batched(read_units(item), segmenter.settings.index.batch_size)
             for _, prepared in segmenter.map_batches(units, _prepare):
                 ready = []
                 for p in prepared:
@@ -185,7 +185,7 @@ def _prepare(segmenter: Segmenter, units: list[tuple]) -> list[Prepared | InputE
     """A batch of a file's units (see corpus.load.read_units), in order: each document as
     rows ready for the index, and each input error."""
     parsed = [result for unit in units for result in parse_unit(unit)]
-    segmented = segmenter._segment_batch([r for r in parsed if not isinstance(r, InputError)])
+    segmented = segmenter.segment_batch([r for r in parsed if not isinstance(r, InputError)])
     found: list[Prepared | InputError] = []
     for result in parsed:
         if isinstance(result, InputError):

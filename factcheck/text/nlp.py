@@ -208,7 +208,7 @@ class Segmenter:
     def segment(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Sentence]]]:
         """Each document with its sentences, in order; documents are batched for spaCy, and
         the batches spread over worker processes when there are more than one."""
-        for batch, found in self.map_batches(_batched(documents, self.settings.index.batch_size),
+        for batch, found in self.map_batches(batched(documents, self.settings.index.batch_size),
                                              _segment_list):
             yield from zip(batch, found)
 
@@ -246,7 +246,8 @@ class Segmenter:
                 done, result = pending.popleft()
                 yield done, result.get()
 
-    def _segment_batch(self, documents: list[Document]):
+    def segment_batch(self, documents: list[Document]):
+        """Each document of one batch with its sentences, in this process (see `segment`)."""
         jobs: dict[str, list[tuple[str, tuple]]] = {}
         for d_index, document in enumerate(documents):
             lang = self.language(document.text, document.lang)
@@ -437,10 +438,11 @@ def _work_in_worker(work, batch: list) -> list:
 
 
 def _segment_list(segmenter: Segmenter, documents: list[Document]) -> list[list[Sentence]]:
-    return [sentences for _, sentences in segmenter._segment_batch(documents)]
+    return [sentences for _, sentences in segmenter.segment_batch(documents)]
 
 
-def _batched(items: Iterable, size: int) -> Iterator[list]:
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    """`items` in lists of `size` (the last one shorter), read lazily."""
     iterator = iter(items)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
