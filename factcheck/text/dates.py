@@ -11,7 +11,6 @@ import calendar
 import email.utils
 import functools
 import re
-from typing import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -218,8 +217,6 @@ def _date_patterns():
     month = rf"(?P<month>{month_alt})\.?"
     year = r"(?P<year>1[6-9]\d\d|20\d\d|21\d\d)"
     day = r"(?P<day>[0-3]?\d)(?:er|st|nd|rd|th)?"
-    # In this order (find_dates skips some by number): ISO, then three with a month's name,
-    # then a bare year.
     patterns = [
         re.compile(r"\b(?P<y>\d{4})-(?P<m>[01]\d)(?:-(?P<d>[0-3]\d))?\b"),
         re.compile(rf"\b{day}\s+{month}\s+{year}\b"),
@@ -237,7 +234,6 @@ def _date_patterns():
 
 
 _FOUR_DIGITS = re.compile(r"\d{4}")
-_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def find_dates(text: str) -> list[DateMention]:
@@ -249,18 +245,10 @@ def find_dates(text: str) -> list[DateMention]:
         folded = text.lower()
     if not _FOUR_DIGITS.search(folded):
         return []  # every pattern needs a year's (or an ISO date's) four digits
-    # Patterns that cannot match are not run (each costs a scan of the text): the ISO one
-    # needs a dash; the next three a month's name, which is a whole word of letters there.
-    has_dash = "-" in folded
-    month_starts = [m.start() for m in _LETTERS.finditer(folded) if m.group() in months]
     taken: list[tuple[int, int]] = []
     found: list[DateMention] = []
-    for number, pattern in enumerate(patterns):
-        if (number == 0 and not has_dash) or (1 <= number <= 3 and not month_starts):
-            continue
-        # The two that start with a month's name are tried where one starts, not everywhere.
-        matches = _matches_at(pattern, folded, month_starts) if number in (2, 3) else pattern.finditer(folded)
-        for match in matches:
+    for pattern in patterns:
+        for match in pattern.finditer(folded):
             start, end = match.span()
             if any(start < e and s < end for s, e in taken):
                 continue
@@ -273,18 +261,6 @@ def find_dates(text: str) -> list[DateMention]:
             meaning = relations.get(before["rel"]) if before else None
             found.append(DateMention(start, end, text[start:end], value, meaning))
     return sorted(found, key=lambda m: m.start)
-
-
-def _matches_at(pattern: re.Pattern, text: str, starts: list[int]) -> Iterator[re.Match]:
-    """What pattern.finditer(text) finds, for a pattern whose matches can only start at
-    `starts` (in order): tried there only, left to right, without overlaps."""
-    end = 0
-    for start in starts:
-        if start >= end:
-            match = pattern.match(text, start)
-            if match:
-                yield match
-                end = match.end()
 
 
 def _mention_date(match: re.Match, months: dict[str, int]) -> PartialDate:

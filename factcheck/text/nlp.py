@@ -276,9 +276,7 @@ class Segmenter:
                     found[d_index].append(self._sentence(document, field, s_lang, part,
                                                          offset + start, offset + end, text, tokens))
         for document, sentences in zip(documents, found):
-            if document.translations:
-                # (A document's own text comes in order: its parts, their blocks, their sentences.)
-                sentences.sort(key=lambda s: (s.field != "text", s.field, s.start))
+            sentences.sort(key=lambda s: (s.field != "text", s.field, s.start))
             yield document, sentences
 
     def _words(self, lang: str) -> _WordTable:
@@ -288,7 +286,7 @@ class Segmenter:
 
     def _sentence(self, document: Document, field: str, lang: str, part, start: int, end: int,
                   text: str, tokens: list[_Word]) -> Sentence:
-        lemmas = tuple(dict.fromkeys(itertools.chain.from_iterable([w.index_terms for w in tokens])))
+        lemmas = tuple(dict.fromkeys(key for w in tokens if w.indexed for key in w.terms))
         entities: tuple = ()
         if self.aliases:
             table = self.aliases.phrases(lang)
@@ -520,8 +518,6 @@ class _Word(NamedTuple):
     indexed: bool  # neither a stop word nor punctuation: its terms go into the index
     terms: tuple[str, ...]  # folded lemma and folded form, once each
     keys: frozenset[str]  # what alias phrases are matched on
-    index_terms: tuple[str, ...]  # its terms if indexed, else none
-    kind: int  # _PUNCT_OR_FINAL, _FINAL and _SPACE bits, for _sentence_spans
 
 
 class _WordTable(dict):
@@ -543,18 +539,12 @@ class _WordTable(dict):
         lemma = lemma or text
         terms = tuple(dict.fromkeys(k for k in (fold(lemma), fold(text)) if k))
         stop = lexeme.is_stop or fold(text) in _stop_words(self.lang)
-        indexed = not (lexeme.is_stop or lexeme.is_punct or lexeme.is_space)
-        final = text in self.final_chars
-        kind = ((_PUNCT_OR_FINAL if lexeme.is_punct or final else 0) | (_FINAL if final else 0)
-                | (_SPACE if lexeme.is_space else 0))
-        word = _Word(text, lemma, stop, lexeme.is_space, lexeme.is_punct, final,
-                     any(c.isalnum() for c in text), bool(_BULLET.fullmatch(text)), indexed, terms,
-                     frozenset((fold(text), fold(lemma))), terms if indexed else (), kind)
+        word = _Word(text, lemma, stop, lexeme.is_space, lexeme.is_punct, text in self.final_chars,
+                     any(c.isalnum() for c in text), bool(_BULLET.fullmatch(text)),
+                     not (lexeme.is_stop or lexeme.is_punct or lexeme.is_space), terms,
+                     frozenset((fold(text), fold(lemma))))
         self[orth] = word
         return word
-
-
-_PUNCT_OR_FINAL, _FINAL, _SPACE = 1, 2, 4
 
 
 def _sentence_spans(doc, words: _WordTable) -> Iterator[tuple[int, int, list[_Word]]]:
@@ -563,41 +553,33 @@ def _sentence_spans(doc, words: _WordTable) -> Iterator[tuple[int, int, list[_Wo
     Sentences end as spaCy's sentencizer ends them (after a sentence-final character, at the
     next token that is not punctuation), computed here over the token array: the component
     itself would build a Python object per token."""
-    starts: list[int] = []
-    sentence: list[_Word] = []
+    sentence: list[tuple[int, _Word]] = []
     after_final = False
     for orth, idx in doc.to_array([ORTH, IDX]).tolist():
         word = words[orth]
-        kind = word.kind
-        if after_final and not kind & _PUNCT_OR_FINAL:
+        if after_final and not word.punct and not word.ends_sentence:
             if sentence:
-                yield from _chunks(starts, sentence)
-            starts = []
+                yield from _chunks(sentence)
             sentence = []
             after_final = False
-        elif kind & _FINAL:
+        elif word.ends_sentence:
             after_final = True
-        if not kind & _SPACE:
-            starts.append(idx)
-            sentence.append(word)
+        if not word.space:
+            sentence.append((idx, word))
     if sentence:
-        yield from _chunks(starts, sentence)
+        yield from _chunks(sentence)
 
 
-def _chunks(starts: list[int], sentence: list[_Word]) -> Iterator[tuple[int, int, list[_Word]]]:
-    """A sentence's tokens (their offsets and words), cut if too long, without leading bullets."""
-    count = len(sentence)
-    size = CHUNK_TOKENS if count > MAX_SENTENCE_TOKENS else count
-    for i in range(0, count, size):
-        chunk, offsets = (sentence, starts) if size == count else (sentence[i:i + size], starts[i:i + size])
-        skip = 0
-        while skip < len(chunk) and chunk[skip].bullet:
-            skip += 1
-        if skip:
-            chunk, offsets = chunk[skip:], offsets[skip:]
-        if not any(word.alnum for word in chunk):
+def _chunks(sentence: list[tuple[int, _Word]]) -> Iterator[tuple[int, int, list[_Word]]]:
+    size = CHUNK_TOKENS if len(sentence) > MAX_SENTENCE_TOKENS else len(sentence)
+    for i in range(0, len(sentence), size):
+        chunk = sentence[i:i + size]
+        while chunk and chunk[0][1].bullet:
+            chunk = chunk[1:]
+        if not any(word.alnum for _, word in chunk):
             continue
-        yield offsets[0], offsets[-1] + len(chunk[-1].text), chunk
+        last_idx, last = chunk[-1]
+        yield chunk[0][0], last_idx + len(last.text), [word for _, word in chunk]
 
 
 # --- cache encoding ---------------------------------------------------------------------------
