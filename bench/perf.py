@@ -256,8 +256,11 @@ def measure_scaling(size: int, corpus: Path, db: Path, claims: list[dict], batch
     from factcheck.config import Settings
 
     def peak_rss_mb() -> float:
-        import resource
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        # VmHWM, not ru_maxrss: a Dask worker is forked from this process before it execs, and
+        # ru_maxrss keeps the high-water mark across exec - at 10M it reported this process's
+        # 2.2 GB of generated sentences as the worker's own.
+        return next(int(line.split()[1]) for line in open("/proc/self/status")
+                    if line.startswith("VmHWM")) / 1024
 
     rows: list[tuple] = []
     indexed = {}
