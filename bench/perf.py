@@ -296,31 +296,33 @@ def measure_scaling(size: int, corpus: Path, db: Path, claims: list[dict], batch
                 latencies.append((time.perf_counter() - started) * 1000)
         rows += [(size, f"check_p50_ms@shards={n}", statistics.median(latencies), "ms"),
                  (size, f"check_p95_ms@shards={n}", sorted(latencies)[int(0.95 * (len(latencies) - 1))], "ms")]
-    batch_s = {}
     batch = [Claim(record["id"], record["text"], lang="en") for record in batch_claims]
-    # On the index of the most shards measured: the one built last, and the layout a corpus
-    # large enough for a cluster would have (at 10M, a one-shard index would take half an hour
-    # more to build only for this).
-    most = max(shards)
-    batch_db = db if most == 1 else work / f"index-{size}-shards.db"
-    batch_settings = Settings().replace(index={"shards": most})
-    for w in workers:
-        with Cluster.start(f"local:{w}") as cluster, \
-                Checker(corpus, db=batch_db, settings=batch_settings, update=False, cluster=cluster) as checker:
-            cluster.prepare(checker)
-            started = time.perf_counter()
-            checker.check(batch)
-            batch_s[w] = time.perf_counter() - started
-            peaks[w] = max(peaks.get(w, 0.0), max(cluster.client.run(peak_rss_mb).values()))
-        rows.append((size, f"batch_{len(batch)}_s@" + (f"shards={most}," if most > 1 else "") + f"workers={w}",
-                     batch_s[w], "s"))
-        print(f"  batch of {len(batch)} on {w} worker(s): {batch_s[w]:.0f} s", file=sys.stderr)
+    # On the index of each shard count measured (at 10M only the sharded one is built: a
+    # one-shard index would take half an hour more only for this).
+    batch_s: dict[tuple[int, int], float] = {}
+    for n in sorted(set(shards)):
+        batch_db = db if n == 1 else work / f"index-{size}-shards.db"
+        batch_settings = Settings().replace(index={"shards": n})
+        for w in workers:
+            with Cluster.start(f"local:{w}") as cluster, \
+                    Checker(corpus, db=batch_db, settings=batch_settings, update=False, cluster=cluster) as checker:
+                cluster.prepare(checker)
+                started = time.perf_counter()
+                checker.check(batch)
+                batch_s[n, w] = time.perf_counter() - started
+                peaks[w] = max(peaks.get(w, 0.0), max(cluster.client.run(peak_rss_mb).values()))
+            rows.append((size, f"batch_{len(batch)}_s@" + (f"shards={n}," if n > 1 else "") + f"workers={w}",
+                         batch_s[n, w], "s"))
+            print(f"  batch of {len(batch)} on {n} shard(s), {w} worker(s): {batch_s[n, w]:.0f} s", file=sys.stderr)
     for w, peak in sorted(peaks.items()):
         rows.append((size, f"worker_peak_rss_mb@workers={w}", peak, "MB"))
+    most = max(shards)
     if 1 in workers and 2 in workers:
         if (most, 1) in indexed and (most, 2) in indexed:
             rows.append((size, "scaling_efficiency_index", indexed[most, 2] / (2 * indexed[most, 1]), "ratio"))
-        rows.append((size, "scaling_efficiency_batch", batch_s[1] / (2 * batch_s[2]), "ratio"))
+        rows.append((size, "scaling_efficiency_batch", batch_s[most, 1] / (2 * batch_s[most, 2]), "ratio"))
+        if most > 1 and 1 in shards:
+            rows.append((size, "scaling_efficiency_batch@shards=1", batch_s[1, 1] / (2 * batch_s[1, 2]), "ratio"))
     return rows
 
 

@@ -53,14 +53,16 @@ class PhraseTable:
                 self._by_first.setdefault(words[0], []).append((words, value))
         for candidates in self._by_first.values():
             candidates.sort(key=lambda item: -len(item[0]))
+        # A set's isdisjoint runs in C: most tokens start no entry, and a check asks of thousands.
+        self._firsts = frozenset(self._by_first)
 
     def __bool__(self) -> bool:
         return bool(self._by_first)
 
     def may_match(self, keys: Iterable[frozenset[str]]) -> bool:
         """Whether any token could start an entry: a cheap test before `find`."""
-        firsts = self._by_first
-        return any(key in firsts for token_keys in keys for key in token_keys)
+        firsts = self._firsts
+        return not all(firsts.isdisjoint(token_keys) for token_keys in keys)
 
     def find(self, keys: Sequence[frozenset[str]], *, skip: frozenset[int] = frozenset()) -> list[Match]:
         """Non-overlapping matches, longest first at each position.
@@ -70,11 +72,11 @@ class PhraseTable:
         """
         positions = [i for i, k in enumerate(keys) if not k <= SKIPPED and i not in skip]
         found: list[Match] = []
-        firsts = self._by_first
+        firsts = self._firsts
         p = 0
         while p < len(positions):
             start = positions[p]
-            if not any(k in firsts for k in keys[start]):
+            if firsts.isdisjoint(keys[start]):
                 p += 1  # no entry starts with this token (most tokens, cheaply)
                 continue
             best: Match | None = None
