@@ -18,6 +18,7 @@ the same corpus: these machines are shared and noisy.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import itertools
 import json
@@ -33,6 +34,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20261123
+# Corpora of a million sentences or more are written as this many files of each kind, named to
+# fall evenly into 4 shards (and 2): see spread_names.
+LARGE = 1_000_000
+LARGE_FILES = 8
+SPREAD_SHARDS = 4
 FIRST = ["Alice", "Bruno", "Chloé", "David", "Emma", "Farid", "Grace", "Hugo", "Inès", "Jamal", "Karen",
          "Louis", "Maya", "Nina", "Omar", "Paul", "Rosa", "Sami", "Tara", "Victor"]
 LAST = ["Martin", "Stone", "King", "Roy", "Wu", "Diallo", "Moreau", "Novak", "Ortiz", "Petit", "Quinn",
@@ -43,6 +49,21 @@ VERBS = ["approved", "rejected", "signed", "delayed", "announced", "cancelled", 
 FUNCTION = ["the", "a", "of", "to", "in", "for", "with", "on", "at", "by", "and", "after", "before"]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]
+
+
+def spread_names(pattern: str, count: int, shards: int = SPREAD_SHARDS) -> list[str]:
+    """`count` file names from `pattern` that fall evenly into `shards` shards (the k-th name
+    into shard k mod `shards`, so into 2 evenly as well): a generated corpus has too few files
+    for the shards' hashing to even them out, as the many files of a real archive would."""
+    from factcheck.store.indexer import shard_of
+
+    names, suffix = [], 0
+    while len(names) < count:
+        name = pattern.format(f"{suffix:03d}")
+        if shard_of(name, shards) == len(names) % shards:
+            names.append(name)
+        suffix += 1
+    return names
 
 
 class Generator:
@@ -76,18 +97,23 @@ class Generator:
             return f"We {self.rng.choice(VERBS)} {self.rng.randint(2, 900)} {a} {b} with {self.name()} and the {c} team."
         return f"According to {self.name()}, the {a} {self.rng.choice(VERBS)} the {b} {c} after the {d} review."
 
-    def write(self, folder: Path, sentences: int) -> list[tuple[str, str]]:
-        """Write `sentences` sentences as an .mbox (with quoted replies) and a .jsonl; returns
-        (document id, sentence) for every sentence written as the sender's own words."""
+    def write(self, folder: Path, sentences: int, files: int = 1) -> list[tuple[str, str]]:
+        """Write `sentences` sentences as .mbox files (with quoted replies) and .jsonl files,
+        `files` of each, the documents dealt round them; returns (document id, sentence) for
+        every sentence written as the sender's own words. The text is the same whatever `files`."""
         folder.mkdir(parents=True, exist_ok=True)
         own: list[tuple[str, str]] = []
         written = 0
-        with open(folder / "mail.mbox", "w", encoding="utf-8") as mbox, \
-                open(folder / "notes.jsonl", "w", encoding="utf-8") as jsonl:
+        names = ([("mail.mbox", "notes.jsonl")] if files == 1 else
+                 list(zip(spread_names("mail-{}.mbox", files), spread_names("notes-{}.jsonl", files))))
+        with contextlib.ExitStack() as stack:
+            streams = [(stack.enter_context(open(folder / m, "w", encoding="utf-8")),
+                        stack.enter_context(open(folder / j, "w", encoding="utf-8"))) for m, j in names]
             n = 0
             previous = None
             while written < sentences:
                 n += 1
+                mbox, jsonl = streams[(n // 2) % len(streams)]
                 body = [self.sentence() for _ in range(self.rng.randint(2, 6))]
                 written += len(body)
                 if n % 2:
@@ -175,7 +201,7 @@ def measure(size: int, runs: int, claims_count: int, batch: int, work: Path,
 
     generator = Generator()
     corpus = work / f"corpus-{size}"
-    own = generator.write(corpus, size)
+    own = generator.write(corpus, size, files=LARGE_FILES if size >= LARGE else 1)
     claims = generator.claims(own, claims_count)
     batch_claims = generator.claims(own, batch)
     raw_mb = sum(p.stat().st_size for p in corpus.iterdir()) / 1e6

@@ -8,6 +8,8 @@ import pytest
 import csv
 
 from bench.perf import Generator, main
+from factcheck import load_corpus
+from factcheck.store.indexer import shard_of
 
 
 def test_bench_perf_generator_is_reproducible(tmp_path):
@@ -17,6 +19,19 @@ def test_bench_perf_generator_is_reproducible(tmp_path):
     assert (tmp_path / "a" / "mail.mbox").read_text() == (tmp_path / "b" / "mail.mbox").read_text()
     claims = Generator().claims(one, 10)
     assert {c["kind"] for c in claims} == {"paraphrase", "negated", "altered", "unrelated"}
+
+
+def test_bench_perf_corpus_in_many_files_is_the_same_text_spread_evenly_over_shards(tmp_path):
+    one = Generator().write(tmp_path / "one", 400)
+    eight = Generator().write(tmp_path / "eight", 400, files=8)
+    assert one == eight
+    files = sorted(p.name for p in (tmp_path / "eight").iterdir())
+    assert len(files) == 16
+    for shards in (2, 4):
+        per_shard = [sum(shard_of(f, shards) == k for f in files) for k in range(shards)]
+        assert per_shard == [16 // shards] * shards
+    documents = [sorted(d.text for d in load_corpus(tmp_path / name)[0]) for name in ("one", "eight")]
+    assert documents[0] == documents[1] and len(documents[0]) > 50
 
 
 @pytest.mark.slow
