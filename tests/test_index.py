@@ -166,3 +166,51 @@ def test_index_newer_schema_is_refused(tmp_path):
         connection.execute("PRAGMA user_version = 99")
     with pytest.raises(StoreError, match="newer factcheck"):
         Store.open(db)
+
+
+def test_index_many_small_files_are_segmented_in_the_workers_with_the_same_result(tmp_path, monkeypatch):
+    """Files of one batch each go through the worker processes as one stream (a folder of
+    small files is not read one file at a time on one core), with the same index as one
+    process makes: every file recorded (the empty one too), its errors kept, by file."""
+    from factcheck.config import IndexSettings
+    from factcheck.store import indexer
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(6):
+        (corpus / f"note-{n}.jsonl").write_text(
+            f'{{"id": "n{n}", "text": "Note {n} says the harbor closed in May {2010 + n}.", "author": "Ann Lee"}}\n')
+    (corpus / "empty.jsonl").write_text("")
+    (corpus / "bad.jsonl").write_text('{"id": "b1", "text": "Fine line."}\nnot json\n')
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("FACTCHECK_TEST_PIDS", str(pids))
+    monkeypatch.setattr(indexer, "_prepare_batch", _recording_prepare_batch)
+
+    def index(processes):
+        settings = Settings(nlp=NlpSettings(trained=False), index=IndexSettings(processes=processes))
+        db = tmp_path / f"index-{processes}.db"
+        report, _ = run(corpus, db, Segmenter(settings, Aliases()))
+        with sqlite3.connect(db) as connection:
+            files = connection.execute("SELECT path, documents, errors FROM files ORDER BY path").fetchall()
+            sentences = connection.execute("SELECT text, author FROM sentences ORDER BY id").fetchall()
+        return report, files, sentences
+
+    alone = index(1)
+    pids.unlink()
+    spread = index(2)
+    assert spread[1:] == alone[1:]
+    assert len(spread[1]) == 8 and ("empty.jsonl", 0, "[]") in spread[1]
+    assert [e.line for e in spread[0].errors] == [2] and len(spread[2]) == 7
+    assert sorted(spread[0].added) == sorted(alone[0].added)
+    workers = {int(p) for p in pids.read_text().split()}
+    assert os.getpid() not in workers and len(workers) >= 1
+
+
+def _recording_prepare_batch(segmenter, batch):
+    """The indexer's batch preparation, noting the process it runs in (module-level: the
+    worker pool pickles it by name)."""
+    from factcheck.store.indexer import _prepare
+
+    with open(os.environ["FACTCHECK_TEST_PIDS"], "a") as stream:
+        stream.write(f"{os.getpid()}\n")
+    return _prepare(segmenter, batch[1])

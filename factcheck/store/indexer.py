@@ -8,12 +8,13 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from factcheck.corpus.load import discover, file_hash, load_aliases, parse_unit, read_units
 from factcheck.errors import InputError, StoreError
@@ -115,10 +116,26 @@ def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None,
                     todo.append((item, file_hash(item.path), stat))
 
         def index_files():
-            for number, (item, sha, stat) in enumerate(todo, start=1):
+            # One stream of batches across the files, so the segmenting workers go on with the
+            # next files while this process writes one (a folder of small files would otherwise
+            # be read one file at a time, on one core); each file still has its transaction.
+            batch_size = segmenter.settings.index.batch_size
+
+            def batches():
+                for number, (item, _, _) in enumerate(todo):
+                    empty = True
+                    for units in batched(read_units(item), batch_size):
+                        empty = False
+                        yield number, units
+                    if empty:
+                        yield number, []  # an empty file is recorded all the same
+
+            results = segmenter.map_batches(batches(), _prepare_batch)
+            for number, group in itertools.groupby(results, key=lambda done: done[0][0]):
+                item, sha, stat = todo[number]
                 if progress:
-                    progress(item.relpath, number, len(todo))
-                _index_file(store, segmenter, aliases, item, sha, stat, known, report)
+                    progress(item.relpath, number + 1, len(todo))
+                _index_file(store, item, sha, stat, known, report, (prepared for _, prepared in group))
 
         if rebuild or (todo and not known and store.is_empty()):
             # A new index (or one rebuilt): one transaction for all its files, loaded in bulk.
@@ -145,8 +162,10 @@ def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None,
     return report
 
 
-def _index_file(store: Store, segmenter: Segmenter, aliases: Aliases, item, sha: str, stat,
-                known: dict, report: IndexStats) -> None:
+def _index_file(store: Store, item, sha: str, stat, known: dict, report: IndexStats,
+                batches: Iterable[list[Prepared | InputError]]) -> None:
+    """Write one file's documents, prepared batch by batch in the segmenter's workers (see
+    _prepare), in one transaction with the file's record."""
     errors: list[InputError] = []
     documents = sentences = 0
     conflicts = False
@@ -154,10 +173,7 @@ def _index_file(store: Store, segmenter: Segmenter, aliases: Aliases, item, sha:
         with store.transaction():
             if item.relpath in known:
                 store.remove_file(item.relpath)
-            # Records are read here, parsed and segmented into rows in the segmenter's worker
-            # processes (see _prepare), and written here, batch by batch, in order.
-            units = batched(read_units(item), segmenter.settings.index.batch_size)
-            for _, prepared in segmenter.map_batches(units, _prepare):
+            for prepared in batches:
                 ready = []
                 for p in prepared:
                     if isinstance(p, InputError):
@@ -179,6 +195,11 @@ def _index_file(store: Store, segmenter: Segmenter, aliases: Aliases, item, sha:
     report.documents += documents
     report.sentences += sentences
     report.errors.extend(errors)
+
+
+def _prepare_batch(segmenter: Segmenter, batch: tuple[int, list[tuple]]) -> list[Prepared | InputError]:
+    """`_prepare` of a (file number, units) batch of index_files' stream."""
+    return _prepare(segmenter, batch[1])
 
 
 def _prepare(segmenter: Segmenter, units: list[tuple]) -> list[Prepared | InputError]:
