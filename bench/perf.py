@@ -6,9 +6,10 @@
 
 With --shards and --workers it adds, in the same columns, figures per setting (the setting
 after "@" in the metric's name): index throughput with N shards on a Dask LocalCluster of W
-workers, check p50/p95 over N shards in one process, a batch of claims on W workers, the
-peak memory of a worker, and the scaling efficiencies from 1 to 2 workers (throughput with 2
-workers / 2 x throughput with 1).
+workers, check p50/p95 over N shards in one process, a batch of claims over N shards on W
+workers, the peak memory of a worker, and the scaling efficiencies from 1 to 2 workers
+(throughput with 2 workers / 2 x throughput with 1). From 1M sentences up the corpus is 16
+files that fall evenly into 4 shards (see spread_names).
 
 Writes bench/results.csv (size_sentences, metric, value, unit), bench/results.png (cost against
 size, log axes) and prints a table. Every ratio compares two things measured in the same run on
