@@ -9,6 +9,7 @@ import pytest
 
 from factcheck.config import NlpSettings, Settings
 from factcheck.errors import StoreBusyError, StoreError
+from factcheck.store import indexer as indexer_module
 from factcheck.store.indexer import update_index
 from factcheck.store.sqlite import Store
 from factcheck.text.aliases import Aliases
@@ -169,9 +170,9 @@ def test_index_newer_schema_is_refused(tmp_path):
 
 
 def test_index_many_small_files_are_segmented_in_the_workers_with_the_same_result(tmp_path, monkeypatch):
-    """Files of one batch each go through the worker processes as one stream (a folder of
-    small files is not read one file at a time on one core), with the same index as one
-    process makes: every file recorded (the empty one too), its errors kept, by file."""
+    """Small files go through the worker processes as one stream of batches that span files
+    (a folder of small files is not read one file at a time on one core), with the same index
+    as one process makes: every file recorded (the empty one too), its errors kept, by file."""
     from factcheck.config import IndexSettings
     from factcheck.store import indexer
 
@@ -187,7 +188,8 @@ def test_index_many_small_files_are_segmented_in_the_workers_with_the_same_resul
     monkeypatch.setattr(indexer, "_prepare_batch", _recording_prepare_batch)
 
     def index(processes):
-        settings = Settings(nlp=NlpSettings(trained=False), index=IndexSettings(processes=processes))
+        # Batches of 3 units: most hold units of two or three files.
+        settings = Settings(nlp=NlpSettings(trained=False), index=IndexSettings(processes=processes, batch_size=3))
         db = tmp_path / f"index-{processes}.db"
         report, _ = run(corpus, db, Segmenter(settings, Aliases()))
         with sqlite3.connect(db) as connection:
@@ -209,8 +211,9 @@ def test_index_many_small_files_are_segmented_in_the_workers_with_the_same_resul
 def _recording_prepare_batch(segmenter, batch):
     """The indexer's batch preparation, noting the process it runs in (module-level: the
     worker pool pickles it by name)."""
-    from factcheck.store.indexer import _prepare
-
     with open(os.environ["FACTCHECK_TEST_PIDS"], "a") as stream:
         stream.write(f"{os.getpid()}\n")
-    return _prepare(segmenter, batch[1])
+    return _PREPARE_BATCH(segmenter, batch)
+
+
+_PREPARE_BATCH = indexer_module._prepare_batch

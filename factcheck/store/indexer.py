@@ -117,25 +117,26 @@ def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None,
 
         def index_files():
             # One stream of batches across the files, so the segmenting workers go on with the
-            # next files while this process writes one (a folder of small files would otherwise
-            # be read one file at a time, on one core); each file still has its transaction.
-            batch_size = segmenter.settings.index.batch_size
-
-            def batches():
+            # next files while this process writes one, and many small files (a folder of
+            # emails) share batches rather than each making its own; each file still has its
+            # transaction.
+            def units():
                 for number, (item, _, _) in enumerate(todo):
                     empty = True
-                    for units in batched(read_units(item), batch_size):
+                    for unit in read_units(item):
                         empty = False
-                        yield number, units
+                        yield number, unit
                     if empty:
-                        yield number, []  # an empty file is recorded all the same
+                        yield number, None  # an empty file is recorded all the same
 
-            results = segmenter.map_batches(batches(), _prepare_batch)
-            for number, group in itertools.groupby(results, key=lambda done: done[0][0]):
+            batches = batched(units(), segmenter.settings.index.batch_size)
+            prepared = ((number, found) for _, done in segmenter.map_batches(batches, _prepare_batch)
+                        for number, found in done)
+            for number, group in itertools.groupby(prepared, key=lambda item: item[0]):
                 item, sha, stat = todo[number]
                 if progress:
                     progress(item.relpath, number + 1, len(todo))
-                _index_file(store, item, sha, stat, known, report, (prepared for _, prepared in group))
+                _index_file(store, item, sha, stat, known, report, (found for _, found in group))
 
         if rebuild or (todo and not known and store.is_empty()):
             # A new index (or one rebuilt): one transaction for all its files, loaded in bulk.
@@ -164,8 +165,8 @@ def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None,
 
 def _index_file(store: Store, item, sha: str, stat, known: dict, report: IndexStats,
                 batches: Iterable[list[Prepared | InputError]]) -> None:
-    """Write one file's documents, prepared batch by batch in the segmenter's workers (see
-    _prepare), in one transaction with the file's record."""
+    """Write one file's documents, prepared in the segmenter's workers (see _prepare_batch),
+    in one transaction with the file's record."""
     errors: list[InputError] = []
     documents = sentences = 0
     conflicts = False
@@ -197,23 +198,28 @@ def _index_file(store: Store, item, sha: str, stat, known: dict, report: IndexSt
     report.errors.extend(errors)
 
 
-def _prepare_batch(segmenter: Segmenter, batch: tuple[int, list[tuple]]) -> list[Prepared | InputError]:
-    """`_prepare` of a (file number, units) batch of index_files' stream."""
-    return _prepare(segmenter, batch[1])
-
-
-def _prepare(segmenter: Segmenter, units: list[tuple]) -> list[Prepared | InputError]:
-    """A batch of a file's units (see corpus.load.read_units), in order: each document as
-    rows ready for the index, and each input error."""
-    parsed = [result for unit in units for result in parse_unit(unit)]
-    segmented = segmenter.segment_batch([r for r in parsed if not isinstance(r, InputError)])
-    found: list[Prepared | InputError] = []
-    for result in parsed:
-        if isinstance(result, InputError):
-            found.append(result)
+def _prepare_batch(segmenter: Segmenter, batch: list[tuple[int, tuple | None]]
+                   ) -> list[tuple[int, list[Prepared | InputError]]]:
+    """A batch of index_files' stream, whose units (see corpus.load.read_units) may come from
+    several files (numbered; None for an empty file): what each unit gives, with its file's
+    number, in order - each document as rows ready for the index, each input error as is - a
+    file's consecutive units together. The batch's documents are segmented together."""
+    parsed = [(number, parse_unit(unit) if unit is not None else []) for number, unit in batch]
+    segmented = segmenter.segment_batch([r for _, results in parsed for r in results
+                                         if not isinstance(r, InputError)])
+    found = []
+    for number, results in parsed:
+        ready: list[Prepared | InputError] = []
+        for result in results:
+            if isinstance(result, InputError):
+                ready.append(result)
+            else:
+                document, sentences = next(segmented)
+                ready.append(prepare_document(document, sentences, segmenter.aliases, _content_hash(document)))
+        if found and found[-1][0] == number:
+            found[-1][1].extend(ready)
         else:
-            document, sentences = next(segmented)
-            found.append(prepare_document(document, sentences, segmenter.aliases, _content_hash(document)))
+            found.append((number, ready))
     return found
 
 
