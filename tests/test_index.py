@@ -174,7 +174,6 @@ def test_index_many_small_files_are_segmented_in_the_workers_with_the_same_resul
     (a folder of small files is not read one file at a time on one core), with the same index
     as one process makes: every file recorded (the empty one too), its errors kept, by file."""
     from factcheck.config import IndexSettings
-    from factcheck.store import indexer
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -185,7 +184,7 @@ def test_index_many_small_files_are_segmented_in_the_workers_with_the_same_resul
     (corpus / "bad.jsonl").write_text('{"id": "b1", "text": "Fine line."}\nnot json\n')
     pids = tmp_path / "pids"
     monkeypatch.setenv("FACTCHECK_TEST_PIDS", str(pids))
-    monkeypatch.setattr(indexer, "_prepare_batch", _recording_prepare_batch)
+    monkeypatch.setattr(indexer_module, "_prepare_batch", _recording_prepare_batch)
 
     def index(processes):
         # Batches of 3 units: most hold units of two or three files.

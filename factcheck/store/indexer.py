@@ -164,9 +164,9 @@ def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None,
 
 
 def _index_file(store: Store, item, sha: str, stat, known: dict, report: IndexStats,
-                batches: Iterable[list[Prepared | InputError]]) -> None:
-    """Write one file's documents, prepared in the segmenter's workers (see _prepare_batch),
-    in one transaction with the file's record."""
+                parts: Iterable[list[Prepared | InputError]]) -> None:
+    """Write one file's documents, prepared part by part in the segmenter's workers (see
+    _prepare_batch), in one transaction with the file's record."""
     errors: list[InputError] = []
     documents = sentences = 0
     conflicts = False
@@ -174,7 +174,7 @@ def _index_file(store: Store, item, sha: str, stat, known: dict, report: IndexSt
         with store.transaction():
             if item.relpath in known:
                 store.remove_file(item.relpath)
-            for prepared in batches:
+            for prepared in parts:
                 ready = []
                 for p in prepared:
                     if isinstance(p, InputError):
