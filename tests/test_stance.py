@@ -215,3 +215,22 @@ def test_stance_learned_model_gives_probabilities_from_its_features(seg):
     assert same.stance == "supports"
     # Not asserted: that the plain negation is called a contradiction. The learned engine, fitted
     # mostly on Wikipedia pairs, often misses it (README, Accuracy); the default engine does not.
+
+
+def test_stance_a_coordinated_reporting_verb_has_its_partners_subject(seg):
+    # "said" has no subject of its own; the name nearest before it is what Ann agreed to.
+    reading = read_claim(Claim("c", "Ann Lee agreed to a free Acme trial but said it was not a "
+                                    "decision to change suppliers."), seg, LEXICONS)
+    assert reading.attitude_holder == "Ann Lee"
+
+
+def test_stance_reasons_only_for_what_counted(seg):
+    # The claim holds both sides of an opposition; the sentence agrees with one of them.
+    both = stance_of(seg, "Ann Lee said she would step down as chair and stay on as an adviser.",
+                     "I will step down as chair in May.", author="Ann Lee <ann@x>")
+    assert both.features["opposed"] == 0 and not any("opposed" in r for r in both.reasons)
+    # Negated on both sides, the sentence's negation reaching a date the claim also gives: no
+    # denial is counted, and none is told.
+    negated = stance_of(seg, "In May 2023 Ann Lee promised that Acme would not cut any jobs that year.",
+                        "We will not lay off anyone in 2023.", author="Ann Lee <ann@x>")
+    assert negated.features["neg_mismatch"] == 0 and not any("negat" in r for r in negated.reasons)

@@ -134,6 +134,7 @@ def _attitude_holder(analysis: Analysis, lex: Lexicon) -> str | None:
             # what she acted on, so its words are not what decides it.
             continue
         if analysis.parsed:
+            v = _clause_with_subject(analysis, v)
             for i, t in enumerate(tokens):
                 if t.head == v and t.dep.startswith("nsubj") and i in entity_at:
                     return entity_at[i].canonical
@@ -151,6 +152,22 @@ def _attitude_holder(analysis: Analysis, lex: Lexicon) -> str | None:
         if before:
             return before[-1].canonical
     return None
+
+
+def _clause_with_subject(analysis: Analysis, verb: int) -> int:
+    """The verb whose subject is `verb`'s: itself, or for a verb coordinated with another and
+    left without a subject of its own ("Bo agreed to a trial but said ..."), the verb it
+    shares it with - not the nearest name, which may be what the first verb acted on."""
+    tokens = analysis.tokens
+    seen = {verb}
+    while tokens[verb].dep == "conj" and not any(
+            t.head == verb and t.dep.startswith(("nsubj", "csubj")) for t in tokens):
+        head = tokens[verb].head
+        if head < 0 or head in seen:
+            break
+        verb = head
+        seen.add(verb)
+    return verb
 
 
 def _idf(store: Store, terms: tuple[str, ...]) -> dict[str, float]:

@@ -23,7 +23,8 @@ class Opposition:
     agreeing_groups: frozenset[str]
     missing_groups: frozenset[str]
     # The claim's terms the sentence takes the other side of, and a reason for each pair of
-    # different words (the same word negated is a negation, said elsewhere).
+    # different words (the same word negated is a negation, said elsewhere) where the two do
+    # not also agree on that opposition.
     terms: tuple[str, ...]
     reasons: tuple[str, ...]
     # (claim token, sentence token) of every pair of terms of the same opposition.
@@ -215,10 +216,13 @@ class Pair:
                 opposed.add(group)
                 terms.append(" ".join(cm.entry))
                 if against[0].entry != cm.entry:
-                    reasons.append(f"opposed terms: “{span_text(self.claim, cm)}” vs "
-                                   f"“{span_text(self.analysis, against[0])}”")
+                    reasons.append((group, f"opposed terms: “{span_text(self.claim, cm)}” vs "
+                                           f"“{span_text(self.analysis, against[0])}”"))
+        # Told only where the opposition counts: not for a group the two texts also agree on
+        # ("step down and stay on as adviser" against "I will step down").
         return Opposition(frozenset(opposed), frozenset(agreeing), frozenset(missing), tuple(terms),
-                          tuple(reasons), tuple(pairs))
+                          tuple(reason for group, reason in reasons if group not in agreeing),
+                          tuple(pairs))
 
     @functools.cached_property
     def claim_negators(self) -> frozenset[int]:

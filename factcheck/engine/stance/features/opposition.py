@@ -14,9 +14,10 @@ def opposition(pair: Pair) -> Finding:
     against = found.opposed_groups - found.agreeing_groups
     # A sentence holding both sides of an opposition ("a commercial firm with a charitable
     # arm") takes neither.
+    opposed = pair.about * pair.actorless_factor if against else 0.0
     return Finding({
-        "opposed": pair.about * pair.actorless_factor if against else 0.0,
+        "opposed": opposed,
         "polar_agree": float(bool(found.agreeing_groups - found.opposed_groups) and not against),
         # The claim's point ("a non-profit") is not what the sentence speaks of.
         "polar_missing": float(bool(found.missing_groups)),
-    }, found.reasons)
+    }, found.reasons if opposed else ())
