@@ -224,13 +224,11 @@ def test_stance_a_coordinated_reporting_verb_has_its_partners_subject(seg):
     assert reading.attitude_holder == "Ann Lee"
 
 
-def test_stance_reasons_only_for_what_counted(seg):
-    # The claim holds both sides of an opposition; the sentence agrees with one of them.
-    both = stance_of(seg, "Ann Lee said she would step down as chair and stay on as an adviser.",
-                     "I will step down as chair in May.", author="Ann Lee <ann@x>")
-    assert both.features["opposed"] == 0 and not any("opposed" in r for r in both.reasons)
+def test_stance_a_negation_that_counts_for_nothing_is_not_told(seg):
     # Negated on both sides, the sentence's negation reaching a date the claim also gives: no
     # denial is counted, and none is told.
     negated = stance_of(seg, "In May 2023 Ann Lee promised that Acme would not cut any jobs that year.",
                         "We will not lay off anyone in 2023.", author="Ann Lee <ann@x>")
     assert negated.features["neg_mismatch"] == 0 and not any("negat" in r for r in negated.reasons)
+    counted = stance_of(seg, "Acme accepted the offer from Borealis.", "Acme did not accept the offer from Borealis.")
+    assert counted.features["neg_mismatch"] > 0 and any("negated in the sentence only" in r for r in counted.reasons)

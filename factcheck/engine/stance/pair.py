@@ -23,8 +23,7 @@ class Opposition:
     agreeing_groups: frozenset[str]
     missing_groups: frozenset[str]
     # The claim's terms the sentence takes the other side of, and a reason for each pair of
-    # different words (the same word negated is a negation, said elsewhere) where the two do
-    # not also agree on that opposition.
+    # different words (the same word negated is a negation, said elsewhere).
     terms: tuple[str, ...]
     reasons: tuple[str, ...]
     # (claim token, sentence token) of every pair of terms of the same opposition.
@@ -216,13 +215,10 @@ class Pair:
                 opposed.add(group)
                 terms.append(" ".join(cm.entry))
                 if against[0].entry != cm.entry:
-                    reasons.append((group, f"opposed terms: “{span_text(self.claim, cm)}” vs "
-                                           f"“{span_text(self.analysis, against[0])}”"))
-        # Told only where the opposition counts: not for a group the two texts also agree on
-        # ("step down and stay on as adviser" against "I will step down").
+                    reasons.append(f"opposed terms: “{span_text(self.claim, cm)}” vs "
+                                   f"“{span_text(self.analysis, against[0])}”")
         return Opposition(frozenset(opposed), frozenset(agreeing), frozenset(missing), tuple(terms),
-                          tuple(reason for group, reason in reasons if group not in agreeing),
-                          tuple(pairs))
+                          tuple(reasons), tuple(pairs))
 
     @functools.cached_property
     def claim_negators(self) -> frozenset[int]:

@@ -14,10 +14,9 @@ def opposition(pair: Pair) -> Finding:
     against = found.opposed_groups - found.agreeing_groups
     # A sentence holding both sides of an opposition ("a commercial firm with a charitable
     # arm") takes neither.
-    opposed = pair.about * pair.actorless_factor if against else 0.0
     return Finding({
-        "opposed": opposed,
+        "opposed": pair.about * pair.actorless_factor if against else 0.0,
         "polar_agree": float(bool(found.agreeing_groups - found.opposed_groups) and not against),
         # The claim's point ("a non-profit") is not what the sentence speaks of.
         "polar_missing": float(bool(found.missing_groups)),
-    }, found.reasons if opposed else ())
+    }, found.reasons)
