@@ -258,10 +258,12 @@ def load_primary(path: Path, dev_cases: Iterable[str] = ("harbor",)) -> list[dic
     given here."""
     out = []
     for r in _read(Path(path)):
+        # Files written before `meta` held these fields have them at the top level.
+        meta = r.get("meta") or r
         out.append({k: r[k] for k in ("id", "claim", "evidence", "label", "lang", "author", "date", "to")
                     if r.get(k) is not None}
-                   | {"lang": r.get("lang"), "source": "primary", "group": f"primary:{r['claim_id']}",
-                      "split": "dev" if r["case"] in dev_cases else "train", "gold": r.get("gold", True)})
+                   | {"lang": r.get("lang"), "source": "primary", "group": f"primary:{meta['claim_id']}",
+                      "split": "dev" if meta["case"] in dev_cases else "train", "gold": meta.get("gold", True)})
     return out
 
 

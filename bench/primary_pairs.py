@@ -9,7 +9,8 @@ written down). With `--neutral N`, the N sentences the default engine ranks most
 `not_enough_evidence` claim are added as `neutral`: the record settles none of that claim, so
 its nearest sentences are hard negatives with a sure label. (Not for the other claims: the
 sentences near a supported claim that its gold does not name may say the same in other words.)
-Lines are in the `factcheck pairs` input format plus `label`, `case`, `claim_id`, `gold`.
+Lines are in the `factcheck pairs` input format, labelled (`label`; `meta` holds `case`,
+`claim_id` and `gold`): `factcheck pairs FILE` scores them and prints how they agree.
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ def _pair(claim, sentence_text: str, author, date, to, lang, label: str, case: s
     digest = hashlib.sha256(sentence_text.encode()).hexdigest()[:10]
     return {"id": f"{claim.id}|{digest}", "claim": claim.text,
             "evidence": sentence_text, "lang": lang if lang == claim.lang else None, "author": author,
-            "date": date[:10] if date else None, "to": list(to), "label": label, "case": case,
-            "claim_id": claim.id, "gold": gold}
+            "date": date[:10] if date else None, "to": list(to), "label": label,
+            "meta": {"case": case, "claim_id": claim.id, "gold": gold}}
 
 
 def case_pairs(case: str, settings: Settings, neutral: int = 0) -> list[dict]:

@@ -373,24 +373,31 @@ def pairs_command(pairs_file: Path, out: Path | None, strict: bool, blank: bool,
                   stance_model: str | None, verdict_model: str | None) -> None:
     """Stance of given claim-evidence pairs (JSONL in, JSONL out, one line per input line)."""
     from factcheck.atomic import atomic_write
-    from factcheck.pairs import PairJudge, read_pairs
+    from factcheck.pairs import LABELS, PairJudge, agreement, read_pairs
 
     items = list(read_pairs(pairs_file))
     errors = [i for i in items if isinstance(i, FactcheckError)]
     judged = iter(PairJudge(_settings(config, blank, stance_model, verdict_model)).judge(
         i for i in items if not isinstance(i, FactcheckError)))
-    lines = []
+    lines, results = [], []
     for item in items:
         if isinstance(item, FactcheckError):
             lines.append(json.dumps({"line": item.line, "error": item.reason}, ensure_ascii=False))
         else:
-            lines.append(json.dumps(next(judged).to_dict(), ensure_ascii=False))
+            results.append(next(judged))
+            lines.append(json.dumps(results[-1].to_dict(), ensure_ascii=False))
     text = "\n".join(lines) + ("\n" if lines else "")
     if out:
         atomic_write(out, text)
         click.echo(f"{len(items) - len(errors)} pairs judged, {len(errors)} bad lines: wrote {out}", err=True)
     else:
         click.echo(text, nl=False)
+    found = agreement(results)
+    if found:
+        recall = ", ".join(f"{label} {found['recall'][label]:.2f}" for label in LABELS
+                           if any(found["confusion"][label].values()))
+        click.echo(f"{found['n']} labelled pairs: accuracy {found['accuracy']:.3f}, macro-F1 "
+                   f"{found['macro_f1']:.3f}; recall {recall}", err=True)
     for error in errors[:20]:
         click.echo(f"error: {error}", err=True)
     if len(errors) > 20:

@@ -3,7 +3,9 @@ for evaluation. The same reading, scoring, stance and placement as a check, with
 each evidence sentence is a one-sentence record with its author, date and recipients.
 
 Input lines (JSONL): `id`, `claim`, `evidence`, optional `lang`, `author`, `date`, `to`,
-`claim_date`, `speaker`. Output: one result per input line, in the same order.
+`claim_date`, `speaker`; for evaluation, optional `label` (the gold stance) and `meta` (an object
+of the user's own, carried through). Output: one result per input line, in the same order, with
+its `label` and `meta` if it had them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from factcheck.engine.read import read_claim
 from factcheck.engine.score import rank
 from factcheck.engine.stance import entailments_of, judge, load_stance_model
 from factcheck.errors import InputError
+from factcheck.metrics import scores
 from factcheck.model import Candidate, Claim, Judgement
 from factcheck.text.aliases import Aliases
 from factcheck.text.dates import parse_date
@@ -27,7 +30,8 @@ from factcheck.text.nlp import Segmenter
 
 # The engine says "contradicts"; pair data sets and this command's users say "refutes".
 STANCE_NAMES = {"supports": "supports", "contradicts": "refutes", "neutral": "neutral"}
-FIELDS = ("id", "claim", "evidence", "lang", "author", "date", "to", "claim_date", "speaker")
+FIELDS = ("id", "claim", "evidence", "lang", "author", "date", "to", "claim_date", "speaker", "label", "meta")
+LABELS = tuple(STANCE_NAMES.values())
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class PairInput:
     to: tuple[str, ...] = ()
     claim_date: str | None = None
     speaker: str | None = None
+    label: str | None = None  # the gold stance, for evaluation
+    meta: dict | None = None  # the user's own fields, carried through to the output
 
 
 @dataclass(frozen=True)
@@ -49,9 +55,25 @@ class PairStance:
     stance: str  # supports | refutes | neutral
     p: dict[str, float] = field(default_factory=dict)
     reasons: tuple[str, ...] = ()
+    label: str | None = None
+    meta: dict | None = None
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "stance": self.stance, "p": self.p, "reasons": list(self.reasons)}
+        found = {"id": self.id, "stance": self.stance, "p": self.p, "reasons": list(self.reasons)}
+        if self.label is not None:
+            found["label"] = self.label
+        if self.meta is not None:
+            found["meta"] = self.meta
+        return found
+
+
+def agreement(results: Iterable[PairStance]) -> dict | None:
+    """How the stances of the labelled pairs agree with their labels (accuracy, macro-F1,
+    per-class recall, confusion), or None when no pair has a label."""
+    labelled = [r for r in results if r.label is not None]
+    if not labelled:
+        return None
+    return scores([r.label for r in labelled], [r.stance for r in labelled], LABELS)
 
 
 def read_pairs(path: Path) -> Iterator[PairInput | InputError]:
@@ -83,13 +105,19 @@ def pair_from_record(record) -> PairInput:
     for name in ("date", "claim_date"):
         if record.get(name) is not None:
             parse_date(record[name])  # a date that cannot be read is this line's error
+    label = record.get("label")
+    if label is not None and label not in LABELS:
+        raise ValueError(f"label {label!r} is not one of {', '.join(LABELS)}")
+    meta = record.get("meta")
+    if meta is not None and not isinstance(meta, dict):
+        raise ValueError("meta must be an object")
     to = record.get("to") or ()
     if isinstance(to, str):
         to = (to,)
     return PairInput(id=str(record["id"]), claim=str(record["claim"]), evidence=str(record["evidence"]),
                      lang=record.get("lang"), author=record.get("author"), date=record.get("date"),
                      to=tuple(str(t) for t in to), claim_date=record.get("claim_date"),
-                     speaker=record.get("speaker"))
+                     speaker=record.get("speaker"), label=label, meta=meta)
 
 
 class PairJudge:
@@ -112,7 +140,7 @@ class PairJudge:
                 stance = "supports"
             yield PairStance(pair.id, STANCE_NAMES[stance],
                              {STANCE_NAMES[k]: round(v, 4) for k, v in judgement.probabilities.items()},
-                             judgement.reasons)
+                             judgement.reasons, pair.label, pair.meta)
 
     def judgements(self, pairs: Iterable[PairInput]) -> Iterator[Judgement]:
         """The engine's judgement of each pair, features and all, in order."""

@@ -191,3 +191,27 @@ def test_pairs_according_to_a_date_or_a_document_is_no_speaker(judge):
     result = stance(judge, "The town had 5,000 inhabitants in 2010.",
                     "According to the 2010 census, the town had 5,000 inhabitants.")
     assert result.stance == "supports" and not any("source of the claim" in r for r in result.reasons)
+
+
+def test_pairs_command_scores_labelled_pairs_and_carries_meta(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join([
+        json.dumps({"id": "a", "claim": "Acme sold the trains.", "evidence": "Acme did not sell the trains.",
+                    "label": "refutes", "meta": {"case": "demo", "n": 1}}),
+        json.dumps({"id": "b", "claim": "Acme sold the trains.", "evidence": "Acme sold the trains in May.",
+                    "label": "refutes"}),
+        json.dumps({"id": "c", "claim": "Acme sold the trains.", "evidence": "Acme sold the trains in May."}),
+        json.dumps({"id": "d", "claim": "Acme sold the trains.", "evidence": "Acme sold them.", "label": "true"}),
+        json.dumps({"id": "e", "claim": "Acme sold the trains.", "evidence": "Acme sold them.", "meta": "demo"}),
+    ]) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(cli, ["pairs", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert lines[0]["label"] == "refutes" and lines[0]["meta"] == {"case": "demo", "n": 1}
+    assert "meta" not in lines[1] and "label" not in lines[2]
+    assert "not one of supports, refutes, neutral" in lines[3]["error"]
+    assert "meta must be an object" in lines[4]["error"]
+    # Two labelled pairs, one judged as labelled (a) and one not (b, which supports).
+    assert "2 labelled pairs: accuracy 0.500" in result.output
+    assert "recall refutes 0.50" in result.output and "recall supports" not in result.output
