@@ -232,3 +232,13 @@ def test_stance_a_negation_that_counts_for_nothing_is_not_told(seg):
     assert negated.features["neg_mismatch"] == 0 and not any("negat" in r for r in negated.reasons)
     counted = stance_of(seg, "Acme accepted the offer from Borealis.", "Acme did not accept the offer from Borealis.")
     assert counted.features["neg_mismatch"] > 0 and any("negated in the sentence only" in r for r in counted.reasons)
+
+
+def test_stance_an_opposition_the_claim_holds_both_sides_of_is_no_opposition(seg):
+    both = stance_of(seg, "Ann Lee said she would step down as chair and stay on as an adviser.",
+                     "I will step down as chair in May.", author="Ann Lee <ann@x>")
+    assert both.features["opposed"] == 0 and not both.opposed_terms
+    assert not any("opposed" in r for r in both.reasons)
+    one = stance_of(seg, "Ann Lee said she would stay on as chair.", "I will step down as chair in May.",
+                    author="Ann Lee <ann@x>")
+    assert one.opposed_terms

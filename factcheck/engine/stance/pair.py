@@ -197,6 +197,11 @@ class Pair:
         evidence_sides = clauses.polar_sides(self.analysis, self.lexicon, self.evidence_negation.heads)
         terms, reasons, pairs = [], [], []
         opposed, agreeing, missing = set(), set(), set()
+        # An opposition the claim itself holds both sides of ("will step down as CTO and stay on
+        # as an adviser") is one the claim takes no side in: a sentence cannot take the other.
+        sides_of: dict[str, set[int]] = {}
+        for cm, c_side in claim_sides:
+            sides_of.setdefault(cm.value[0], set()).add(c_side)
         for cm, c_side in claim_sides:
             group = cm.value[0]
             others = [(em, e_side) for em, e_side in evidence_sides if em.value[0] == group]
@@ -211,7 +216,7 @@ class Pair:
             if any(e_side == c_side for _, e_side in others):
                 agreeing.add(group)
             against = [em for em, e_side in others if e_side != c_side]
-            if against:
+            if against and len(sides_of[group]) == 1:
                 opposed.add(group)
                 terms.append(" ".join(cm.entry))
                 if against[0].entry != cm.entry:
