@@ -238,6 +238,10 @@ _FOUR_DIGITS = re.compile(r"\d{4}")
 
 def find_dates(text: str) -> list[DateMention]:
     """Date mentions in `text`, longest first where they overlap, in reading order."""
+    if text.isascii() and not _FOUR_DIGITS.search(text):
+        # Most sentences with digits have no year: spared the folding (which, on ASCII text,
+        # adds no digit) and the patterns.
+        return []
     months, relations, patterns, relation = _date_patterns()
     folded = fold(text)
     if len(folded) != len(text):
