@@ -26,12 +26,12 @@ import json
 import tempfile
 from pathlib import Path
 
-from bench.evaluate import scores
 from bench.primary import ROOT as CASES, gold_found, load_case
 from factcheck import Checker, load_claims
 from factcheck.config import Settings
 from factcheck.engine import verdict
 from factcheck.engine.stance import load_stance_model
+from factcheck.metrics import scores
 from factcheck.model import VERDICTS
 
 ROOT = Path(__file__).resolve().parents[1]

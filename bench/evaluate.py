@@ -34,7 +34,7 @@ from factcheck.config import Settings
 from factcheck.model import VERDICTS
 from factcheck.engine.score import rank
 from factcheck.engine.verdict import decide
-from factcheck.metrics import scores  # noqa: F401 - bench modules read it from here
+from factcheck.metrics import scores
 
 CLAIM_LABELS = {"SUPPORTS": "supported", "REFUTES": "contradicted", "DISPUTED": "mixed",
                 "NOT_ENOUGH_INFO": "not_enough_evidence", "Supported": "supported",

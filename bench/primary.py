@@ -24,9 +24,10 @@ from pathlib import Path
 
 import yaml
 
-from bench.evaluate import calibration_error, scores
+from bench.evaluate import calibration_error
 from factcheck import Checker, load_claims
 from factcheck.config import Settings
+from factcheck.metrics import scores
 from factcheck.model import VERDICTS
 
 ROOT = Path(__file__).parent / "primary"

@@ -26,10 +26,11 @@ import numpy as np
 
 from factcheck.config import Settings
 from factcheck.engine.stance import FEATURES
+from factcheck.metrics import scores
 from factcheck.model import STANCES
 from factcheck.pairs import PairInput, PairJudge
 
-from .evaluate import calibration_error, scores
+from .evaluate import calibration_error
 from .pairs_data import SOURCES, load_all, load_generated, load_primary, part_of
 
 ROOT = Path(__file__).resolve().parents[1]

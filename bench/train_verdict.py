@@ -28,8 +28,9 @@ from factcheck import Checker
 from factcheck.config import Settings
 from factcheck.model import VERDICTS
 from factcheck.engine.verdict import CLAIM_FEATURES, claim_features
+from factcheck.metrics import scores
 
-from .evaluate import CLAIM_LABELS, load_benchmark, scores, to_claim, write_corpus
+from .evaluate import CLAIM_LABELS, load_benchmark, to_claim, write_corpus
 from .pairs_data import split_of
 from .train_stance import expected_calibration_error, temperature
 

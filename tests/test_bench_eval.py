@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.evaluate import evaluate, scores
+from bench.evaluate import evaluate
 from bench.train_verdict import fit
+from factcheck.metrics import scores
 
 BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
 

@@ -159,14 +159,9 @@ def _clause_with_subject(analysis: Analysis, verb: int) -> int:
     left without a subject of its own ("Bo agreed to a trial but said ..."), the verb it
     shares it with - not the nearest name, which may be what the first verb acted on."""
     tokens = analysis.tokens
-    seen = {verb}
-    while tokens[verb].dep == "conj" and not any(
+    while tokens[verb].dep == "conj" and 0 <= tokens[verb].head != verb and not any(
             t.head == verb and t.dep.startswith(("nsubj", "csubj")) for t in tokens):
-        head = tokens[verb].head
-        if head < 0 or head in seen:
-            break
-        verb = head
-        seen.add(verb)
+        verb = tokens[verb].head
     return verb
 
 
