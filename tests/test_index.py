@@ -216,3 +216,55 @@ def _recording_prepare_batch(segmenter, batch):
 
 
 _PREPARE_BATCH = indexer_module._prepare_batch
+
+
+def test_first_load_writes_the_database_file_once_and_stays_all_or_nothing(corpus_copy, tmp_path, blank,
+                                                                           monkeypatch):
+    db = tmp_path / "i.db"
+    modes = []
+    original = Store.add_documents
+
+    def watching(self, items):
+        modes.append(self.db.execute("PRAGMA journal_mode").fetchone()[0])
+        return original(self, items)
+
+    def failing(self, items):
+        watching(self, items)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Store, "add_documents", failing)
+    with pytest.raises(KeyboardInterrupt):
+        run(corpus_copy, db, blank)
+    assert modes == ["delete"]  # a new index is loaded without the write-ahead log,
+    with Store.open(db) as store:  # and one stopped half-way is still empty
+        assert store.is_empty()
+    modes.clear()
+    monkeypatch.setattr(Store, "add_documents", watching)
+    report, _ = run(corpus_copy, db, blank)
+    assert report.sentences and set(modes) == {"delete"}
+    with Store.open(db) as store:  # and is back in WAL mode for readers once loaded
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    modes.clear()
+    (corpus_copy / "quotes.jsonl").write_text('{"id": "n1", "text": "One."}\n')
+    run(corpus_copy, db, blank)
+    assert modes == ["wal"]  # an index with content keeps its readers unblocked
+
+
+def test_first_load_keeps_the_write_ahead_log_while_a_reader_has_the_index_open(corpus_copy, tmp_path,
+                                                                                 blank, monkeypatch):
+    db = tmp_path / "i.db"
+    Store.open(db).close()
+    reader = sqlite3.connect(db)
+    assert reader.execute("SELECT count(*) FROM sentences").fetchone()[0] == 0
+    modes = []
+    original = Store.add_documents
+
+    def watching(self, items):
+        modes.append(self.db.execute("PRAGMA journal_mode").fetchone()[0])
+        return original(self, items)
+
+    monkeypatch.setattr(Store, "add_documents", watching)
+    report, _ = run(corpus_copy, db, blank)
+    assert set(modes) == {"wal"}
+    assert reader.execute("SELECT count(*) FROM sentences").fetchone()[0] == report.sentences
+    reader.close()

@@ -47,6 +47,9 @@ class RawMessage:
     line: int
 
 
+_ESCAPED_FROM = re.compile(rb">+From ")
+
+
 def iter_mbox(stream: BinaryIO) -> Iterator[RawMessage]:
     """Messages of an mbox file, streamed: memory stays bounded by the largest message.
 
@@ -66,7 +69,7 @@ def iter_mbox(stream: BinaryIO) -> Iterator[RawMessage]:
             start_line = line_no
             previous_blank = False
             continue
-        if re.match(rb"^>+From ", line):
+        if line.startswith(b">") and _ESCAPED_FROM.match(line):
             line = line[1:]
         lines.append(line)
         previous_blank = line.strip() == b""

@@ -27,7 +27,7 @@ from spacy.attrs import IDX, ORTH
 from spacy.language import Language
 
 from factcheck.config import Settings
-from factcheck.text.dates import DateMention, PartialDate, find_dates
+from factcheck.text.dates import DateMention, PartialDate, dates_in, find_dates
 from factcheck.text.aliases import Aliases
 from factcheck.text.folding import fold
 from factcheck.model import Analysis, Document, EntitySpan, Neighbourhood, Sentence, Token
@@ -294,7 +294,7 @@ class Segmenter:
                 keys = [w.keys for w in tokens]
                 entities = tuple(dict.fromkeys(
                     (m.value, " ".join(w.text for w in tokens[m.start:m.end])) for m in table.find(keys)))
-        dates = tuple(dict.fromkeys(m.date.iso for m in find_dates(text))) if _DIGIT.search(text) else ()
+        dates = tuple(dict.fromkeys(d.iso for d in dates_in(text))) if _DIGIT.search(text) else ()
         author = part.author if part is not None else document.author
         date = (part.date or (document.date if part.role == "body" else None)) if part else document.date
         return Sentence(
