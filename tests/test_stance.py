@@ -134,6 +134,22 @@ def test_stance_report_of_the_claim_is_its_source(seg):
     assert restated.role == "appearance"
 
 
+@pytest.mark.parametrize("sentence", [
+    "We maintain that Borealis cut sixty jobs in its support functions.",
+    "Nous affirmons que Borealis a supprimé soixante postes dans ses fonctions support.",
+])
+def test_stance_the_writer_saying_it_in_their_own_voice_is_their_statement(seg, sentence):
+    # "We maintain that P" by the writer is their statement of P, as "P" would be; "Ann Lee
+    # maintains that P" is Ann Lee's claim, reported (its source, not its support).
+    claim = "Borealis cut sixty jobs in its support functions." if sentence.startswith("We") \
+        else "Borealis a supprimé soixante postes dans ses fonctions support."
+    own = stance_of(seg, claim, sentence, author="Bo Stone <bo@x>")
+    assert own.role == "evidence" and own.stance == "supports" and own.reporter == "Bo Stone"
+    reported = stance_of(seg, claim, sentence.replace("We maintain", "Ann Lee maintains")
+                         .replace("Nous affirmons", "Ann Lee affirme"), author="Bo Stone <bo@x>")
+    assert reported.role == "appearance"
+
+
 @pytest.mark.parametrize("claim, sentence, author, expected", [
     ("Ann Lee voulait vendre Acme.", "Je ne veux pas vendre Acme.", "Ann Lee <ann@x>", "contradicts"),
     ("Ann Lee wanted to sell Acme.", "I want to sell Acme.", "Ann Lee <ann@x>", "supports"),

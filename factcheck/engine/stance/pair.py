@@ -12,6 +12,7 @@ from factcheck.engine.stance import clauses
 from factcheck.engine.stance.pairmodel import PairModel
 from factcheck.model import Analysis, ClaimReading, Scored
 from factcheck.text.aliases import Aliases, mail_organisation
+from factcheck.text.folding import fold
 from factcheck.text.lexicon import Lexicon, Match
 
 
@@ -269,16 +270,28 @@ class Pair:
         return clauses.reporter(self.analysis, self.lexicon, self.evidence_negation.scope)
 
     @functools.cached_property
+    def writer_speaks(self) -> bool:
+        """The reporting verb's speaker is "I"/"we": the writer saying it in their own voice
+        ("we estimate that ..."), which is their statement as much as the bare clause is."""
+        return bool(self.speech) and fold(self.speech.speaker) in self.lexicon.first_person
+
+    @functools.cached_property
     def reporter(self) -> str | None:
-        """Who the sentence reports as saying something, canonical."""
-        return self.canonical(self.speech.speaker) if self.speech else None
+        """Who the sentence reports as saying something, canonical ("I"/"we": the writer)."""
+        if not self.speech:
+            return None
+        if self.writer_speaks and self.author:
+            return self.canonical(self.author)
+        return self.canonical(self.speech.speaker)
 
     @functools.cached_property
     def reports_claim(self) -> bool:
         """Whether what matches the claim is what the reported speaker says ("X accuses Y of
-        <the claim>") rather than the sentence's own statement ("X sued Y, accusing it of ...")."""
+        <the claim>") rather than the sentence's own statement ("X sued Y, accusing it of ...");
+        never when the speaker is the writer."""
         matched = {j for _, j in self.aligned + list(self.opposition.pairs)}
-        return bool(self.speech and matched and len(matched & self.speech.said) * 2 >= len(matched))
+        return bool(self.speech and not self.writer_speaks and matched
+                    and len(matched & self.speech.said) * 2 >= len(matched))
 
 
 def span_text(analysis: Analysis, m: Match) -> str:
