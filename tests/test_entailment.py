@@ -188,6 +188,29 @@ def test_entailment_a_rule_that_found_an_offer_or_another_speaker_sets_its_readi
     assert read and all(r.endswith("not counted: another reason here rules it out") for r in read)
 
 
+def test_entailment_refutes_count_only_on_the_claims_predicate_and_never_against_the_rules_support():
+    model = load_stance_model("stance_model.json")
+    assert model.refutes_require == ("predicate_coverage",) and model.meta["entailment_refutes_yield_to_rules"]
+    about = {name: 0.0 for name in FEATURES} | {"coverage": 0.5, "topic": 0.6, "predicate_coverage": 0.5,
+                                                "nli_refutes": 0.9, "nli_refute_margin": 0.85}
+    unread = about | {"nli_refutes": 0.0, "nli_refute_margin": 0.0}
+    # A sentence on the claim's predicate that the model reads as a denial: it counts.
+    assert model.refutes_set_aside(about) is None
+    assert model.probabilities(about)["contradicts"] > model.probabilities(unread)["contradicts"] + 0.3
+    # The claim's names with none of its verbs ("he proposes a merger" against "they
+    # rejected a merger"): the same reading is set aside.
+    names_only = about | {"predicate_coverage": 0.0}
+    assert "verbs" in model.refutes_set_aside(names_only)
+    assert model.probabilities(names_only) == model.probabilities(names_only | {"nli_refutes": 0.0,
+                                                                                "nli_refute_margin": 0.0})
+    # The rules alone read the sentence as saying what the claim says: the model's denial yields.
+    said = about | {"coverage": 1.0, "topic": 1.0, "predicate_coverage": 1.0, "token_set": 1.0}
+    assert "rules" in model.refutes_set_aside(said)
+    assert max(model.probabilities(said), key=model.probabilities(said).get) == "supports"
+    # Its support reading is not gated so.
+    assert model.refutes_set_aside(names_only | {"nli_refutes": 0.0, "nli_refute_margin": 0.0}) is None
+
+
 def test_entailment_vetoes_must_be_features(tmp_path):
     data = json.loads((resources.files("factcheck.data") / "stance_model.json").read_text(encoding="utf-8"))
     (tmp_path / "bad.json").write_text(json.dumps({**data, "entailment_vetoes": ["modal", "moon_phase"]}))

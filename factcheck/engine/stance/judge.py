@@ -47,10 +47,43 @@ class StanceModel(LinearModel):
     def vetoed(self, values: dict[str, float]) -> bool:
         return any(values.get(name, 0.0) > 0 for name in self.entailment_vetoes)
 
+    @property
+    def refutes_require(self) -> tuple[str, ...]:
+        """Features all of which must be present for the entailment model's "refutes" to count
+        (the file's `"entailment_refutes_require"`): a sentence that shares the claim's names
+        but none of its predicates ("he proposes a merger ..." against "they rejected a
+        merger") is read by the model as a denial far more often than it is one."""
+        return tuple(self.meta.get("entailment_refutes_require", ()))
+
+    def refutes_set_aside(self, values: dict[str, float]) -> str | None:
+        """Why the entailment model's "refutes" is set aside, if it is: a feature it requires
+        is missing, or - with the file's `"entailment_refutes_yield_to_rules"` - the rules
+        alone read the sentence as saying what the claim says."""
+        if not values.get("nli_refutes"):
+            return None
+        missing = [name for name in self.refutes_require if not values.get(name, 0.0)]
+        if missing:
+            return "; ".join(_ABSENT.get(name, f"no {name}") for name in missing)
+        if self.meta.get("entailment_refutes_yield_to_rules"):
+            rules = super().probabilities(_without_entailment(values))
+            if max(rules, key=rules.get) == "supports":
+                return "the rules read the sentence as saying what the claim says"
+        return None
+
     def probabilities(self, values: dict[str, float]) -> dict[str, float]:
         if self.vetoed(values):
-            values = {name: 0.0 if name in entailment_feature.NAMES else v for name, v in values.items()}
+            values = _without_entailment(values)
+        elif self.refutes_set_aside(values):
+            values = {**values, "nli_refutes": 0.0, "nli_refute_margin": 0.0}
         return super().probabilities(values)
+
+
+# What a missing required feature means, for the reader.
+_ABSENT = {"predicate_coverage": "none of the claim's verbs is in the sentence"}
+
+
+def _without_entailment(values: dict[str, float]) -> dict[str, float]:
+    return {name: 0.0 if name in entailment_feature.NAMES else v for name, v in values.items()}
 
 
 def load_stance_model(name: str) -> StanceModel:
@@ -134,6 +167,9 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *, model: S
         # A reader must not be told the model's reading counted when a rule set it aside.
         reasons = tuple(r + " — not counted: another reason here rules it out"
                         if r.startswith(entailment_feature.REASON) else r
+                        for r in reasons)
+    elif why := model.refutes_set_aside(found.values):
+        reasons = tuple(f"{r} — not counted: {why}" if r.startswith(entailment_feature.REFUTES_REASON) else r
                         for r in reasons)
     stance = max(probabilities, key=probabilities.get)
     confidence = probabilities[stance] if stance != "neutral" else max(

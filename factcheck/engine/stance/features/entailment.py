@@ -11,6 +11,7 @@ from factcheck.engine.stance.pair import Pair
 NAMES = ("nli_supports", "nli_refutes", "nli_support_margin", "nli_refute_margin")
 # How its reasons begin (the judge marks them when a rule sets the reading aside).
 REASON = "entailment model:"
+REFUTES_REASON = f"{REASON} the sentence says the opposite"
 # A reading is shown to the reader only when the model leans this far one way.
 SHOWN = 0.6
 
@@ -24,6 +25,6 @@ def entailment(pair: Pair) -> Finding:
     if p["supports"] >= SHOWN:
         reasons.append(f"{REASON} the sentence says what the claim says ({p['supports']:.0%})")
     elif p["refutes"] >= SHOWN:
-        reasons.append(f"{REASON} the sentence says the opposite of the claim ({p['refutes']:.0%})")
+        reasons.append(f"{REFUTES_REASON} of the claim ({p['refutes']:.0%})")
     return Finding({"nli_supports": p["supports"], "nli_refutes": p["refutes"],
                     "nli_support_margin": max(0.0, lead), "nli_refute_margin": max(0.0, -lead)}, tuple(reasons))
