@@ -49,3 +49,18 @@ def test_bounds_and_approximations_are_ranges():
     assert find_quantities("plus de 30 000 euros")[0].agrees(find_quantities("45 000 euros")[0])
     # An article is no number without a scale or a unit after it.
     assert find_quantities("a year ago, a stake") == []
+
+
+@pytest.mark.parametrize("one, other, agree", [
+    ("warmed above 8°C", "stayed below 8°C", False),  # they share no value
+    ("more than 1,000 containers", "1,000 containers", False),
+    ("at least 40 cars", "40 cars", True),  # an inclusive bound meets its own figure
+    ("at most 40 cars", "at least 40 cars", True),
+    ("up to 40 cars", "more than 40 cars", False),
+    ("moins de 8 °C", "plus de 8 °C", False),
+    ("au moins 40 voitures", "40 voitures", True),
+    ("more than 1,000 containers", "1,140 containers", True),
+])
+def test_strict_bounds_leave_their_figure_out(one, other, agree):
+    a, b = find_quantities(one)[0], find_quantities(other)[0]
+    assert a.agrees(b) is agree and b.agrees(a) is agree

@@ -28,6 +28,8 @@ class Quantity:
     # in value/high, and what range it allows in `bounds`.
     bound: str | None = None
     margin: float = 0.0
+    # The bound leaves the figure out: "more than 8" (not "at least 8"), "below 8".
+    strict: bool = False
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -48,10 +50,21 @@ class Quantity:
         return same_noun
 
     def agrees(self, other: Quantity, tolerance: float = 0.02) -> bool:
-        """Whether the two ranges meet, allowing for rounding."""
+        """Whether the two ranges meet, allowing for rounding - except where a strict bound
+        is compared: "above 8 °C" and "below 8 °C" share no value, nor do "more than 1,000"
+        and 1,000."""
         (low, high), (other_low, other_high) = self.bounds, other.bounds
+        if self.strict or other.strict:
+            start, stop = max(low, other_low), min(high, other_high)
+            return start < stop or (start == stop and self._holds(start) and other._holds(start))
         slack = tolerance * max(abs(self.high), abs(other.high), 1e-9)
         return low - slack <= other_high and other_low - slack <= high
+
+    def _holds(self, value: float) -> bool:
+        low, high = self.bounds
+        if self.strict and ((self.bound == "above" and value == low) or (self.bound == "below" and value == high)):
+            return False
+        return low <= value <= high
 
 
 @functools.cache
@@ -78,7 +91,8 @@ def _patterns():
         rf"(?:\s*(?:de\s+|d'|of\s+)?(?P<unit>{alt(symbol_units)}|(?:{alt(word_units)})\b))?"
         rf"(?:\s+(?:de\s+|d'|of\s+(?:the\s+)?)?(?P<noun>[^\W\d_]{{3,}}))?",
         re.IGNORECASE)
-    return pattern, words, scales, units, bound, float(data.get("about_margin", 0.1))
+    inclusive = frozenset(fold(w) for w in bounds.get("inclusive", []))
+    return pattern, words, scales, units, bound, float(data.get("about_margin", 0.1)), inclusive
 
 
 @functools.cache
@@ -106,7 +120,7 @@ def _number(text: str, words: dict[str, float]) -> float | None:
 
 def find_quantities(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Quantity]:
     """Quantities in `text`; spans in `skip` (dates, typically) are not numbers."""
-    pattern, words, scales, units, bound, margin = _patterns()
+    pattern, words, scales, units, bound, margin, inclusive = _patterns()
     found: list[Quantity] = []
     for match in pattern.finditer(text):
         start, end = match.span("low")
@@ -140,6 +154,7 @@ def find_quantities(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Quan
         # "more than 1,000", "about 400": a bound or an approximation, not the figure itself.
         before = bound.search(fold(text[max(0, start - 30):start]))
         kind = next((k for k in ("above", "below", "about") if before and before[k]), None)
+        strict = kind in ("above", "below") and fold(before[kind]).strip() not in inclusive
         found.append(Quantity(value, top, unit, start, stop, text[start:stop], noun, kind,
-                              margin if kind == "about" else 0.0))
+                              margin if kind == "about" else 0.0, strict))
     return found
