@@ -216,3 +216,6 @@ def test_entailment_vetoes_must_be_features(tmp_path):
     (tmp_path / "bad.json").write_text(json.dumps({**data, "entailment_vetoes": ["modal", "moon_phase"]}))
     with pytest.raises(InputError, match="moon_phase"):
         load_stance_model(str(tmp_path / "bad.json"))
+    (tmp_path / "bad.json").write_text(json.dumps({**data, "entailment_refutes_require": ["tide"]}))
+    with pytest.raises(InputError, match="entailment_refutes_require names unknown features: tide"):
+        load_stance_model(str(tmp_path / "bad.json"))

@@ -91,9 +91,11 @@ def load_stance_model(name: str) -> StanceModel:
     pair model and the entailment model it names (`"pair_model"`, `"entailment"`) are looked
     for beside it, then in factcheck/data."""
     linear = StanceModel.load(name)
-    unknown = [v for v in linear.entailment_vetoes if v not in FEATURES]
-    if unknown:
-        raise InputError(f"entailment_vetoes names unknown features: {', '.join(unknown)}", path=name)
+    for field, names in (("entailment_vetoes", linear.entailment_vetoes),
+                         ("entailment_refutes_require", linear.refutes_require)):
+        unknown = [v for v in names if v not in FEATURES]
+        if unknown:
+            raise InputError(f"{field} names unknown features: {', '.join(unknown)}", path=name)
     found = {}
     pair_name = linear.meta.get("pair_model")
     if pair_name:
