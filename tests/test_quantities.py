@@ -64,3 +64,10 @@ def test_bounds_and_approximations_are_ranges():
 def test_strict_bounds_leave_their_figure_out(one, other, agree):
     a, b = find_quantities(one)[0], find_quantities(other)[0]
     assert a.agrees(b) is agree and b.agrees(a) is agree
+
+
+def test_a_bounded_figure_is_quoted_with_its_bound():
+    # A reason must not say "numbers differ: 8°C vs 8°C".
+    assert find_quantities("The containers warmed above 8°C.")[0].written == "above 8°C"
+    assert find_quantities("Il y avait Environ 400 emplois.")[0].written == "Environ 400 emplois"
+    assert find_quantities("It cost €40.")[0].written == "€40"

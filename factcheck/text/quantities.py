@@ -30,6 +30,13 @@ class Quantity:
     margin: float = 0.0
     # The bound leaves the figure out: "more than 8" (not "at least 8"), "below 8".
     strict: bool = False
+    # The bound's or approximation's words as written ("more than", "environ").
+    bound_words: str = ""
+
+    @property
+    def written(self) -> str:
+        """The figure as a reader should see it quoted: with its bound ("above 8°C")."""
+        return f"{self.bound_words} {self.text}" if self.bound_words else self.text
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -152,9 +159,13 @@ def find_quantities(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Quan
                        match.end("unit") if match["unit"] else 0)
         value, top = sorted((low * factor, (high or low) * factor))
         # "more than 1,000", "about 400": a bound or an approximation, not the figure itself.
-        before = bound.search(fold(text[max(0, start - 30):start]))
+        window = text[max(0, start - 30):start]
+        folded = fold(window)
+        before = bound.search(folded)
         kind = next((k for k in ("above", "below", "about") if before and before[k]), None)
-        strict = kind in ("above", "below") and fold(before[kind]).strip() not in inclusive
+        strict = kind in ("above", "below") and before[kind].strip() not in inclusive
+        bound_words = "" if kind is None else \
+            window[before.start(kind):before.end(kind)] if len(folded) == len(window) else before[kind]
         found.append(Quantity(value, top, unit, start, stop, text[start:stop], noun, kind,
-                              margin if kind == "about" else 0.0, strict))
+                              margin if kind == "about" else 0.0, strict, bound_words.strip()))
     return found

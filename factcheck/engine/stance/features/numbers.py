@@ -20,5 +20,5 @@ def numbers(pair: Pair) -> Finding:
             values["num_match"] = 1.0
         elif pair.same_event > 0:
             values["num_mismatch"] = pair.same_event
-            return Finding(values, (f"numbers differ: “{q.text}” vs “{comparable[0].text}”",))
+            return Finding(values, (f"numbers differ: “{q.written}” vs “{comparable[0].written}”",))
     return Finding(values)
