@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+import subprocess
+import sys
 
 import pytest
+import spacy
 
 from factcheck.config import IndexSettings, NlpSettings, Settings
 from factcheck.text.aliases import Aliases
 from factcheck.corpus.email import split_quotes
 from factcheck.model import Document, Provenance
 from factcheck.text.nlp import Segmenter, detect_language
+from factcheck.text.stopwords import spacy_stop_words
 
 
 @pytest.mark.parametrize("text, lang", [
@@ -151,3 +155,17 @@ def test_segment_light_tokens_are_the_tokens_the_constructor_makes(blank_segment
     for token in blank_segmenter.analyze([NEIGHBOURHOODS[0]], "en", full=False)[0].tokens:
         made = Token(token.text, token.lemma, token.start, stop=token.stop, punct=token.punct)
         assert token == made and token.__dict__ == {**made.__dict__, "keys": made.keys}
+
+
+def test_stop_words_are_spacys_and_telling_languages_apart_imports_neither():
+    for lang in ("en", "fr"):
+        assert spacy_stop_words(lang) == frozenset(spacy.util.get_lang_class(lang).Defaults.stop_words)
+    assert spacy_stop_words("zz") == frozenset()
+    # Importing spaCy's French compiles its tokenizer's exceptions (over a second): an English
+    # text is told from French by stop words without it.
+    probe = ("import sys\nfrom factcheck.text.nlp import detect_language\n"
+             "assert detect_language('The board said it would sign.', ('en', 'fr'), 'en') == 'en'\n"
+             "assert detect_language('Le conseil a dit qu’il signerait.', ('en', 'fr'), 'en') == 'fr'\n"
+             "print('spacy.lang.fr' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

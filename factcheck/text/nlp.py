@@ -30,6 +30,7 @@ from factcheck.config import Settings
 from factcheck.text.dates import DateMention, PartialDate, dates_in, find_dates
 from factcheck.text.aliases import Aliases
 from factcheck.text.folding import fold
+from factcheck.text.stopwords import spacy_stop_words
 from factcheck.model import Analysis, Document, EntitySpan, Neighbourhood, Sentence, Token
 from factcheck.text.quantities import Quantity, find_quantities
 
@@ -59,10 +60,7 @@ class AnalysisCache(Protocol):
 
 @functools.cache
 def _stop_words(lang: str) -> frozenset[str]:
-    try:
-        return frozenset(fold(w) for w in spacy.util.get_lang_class(lang).Defaults.stop_words)
-    except Exception:  # noqa: BLE001 - an unknown language code: no stop words
-        return frozenset()
+    return frozenset(fold(w) for w in spacy_stop_words(lang))
 
 
 @functools.cache

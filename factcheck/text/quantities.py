@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from factcheck.text.folding import fold
 from factcheck.text.lexicon import load_data
+from factcheck.text.stopwords import spacy_stop_words
 
 
 @dataclass(frozen=True)
@@ -104,10 +105,7 @@ def _patterns():
 
 @functools.cache
 def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS as english
-    from spacy.lang.fr.stop_words import STOP_WORDS as french
-
-    return frozenset(fold(w) for w in english | french)
+    return frozenset(fold(w) for w in spacy_stop_words("en") | spacy_stop_words("fr"))
 
 
 def _number(text: str, words: dict[str, float]) -> float | None:
