@@ -2,7 +2,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from factcheck.text.dates import PartialDate, find_dates, parse_date
+from factcheck.text.dates import PartialDate, dates_in, find_dates, parse_date
 
 
 @pytest.mark.parametrize("text, iso, precision", [
@@ -66,3 +66,12 @@ def test_dates_found_in_sentences_with_their_relation(text, iso, relation):
 
 def test_dates_numbers_are_not_years():
     assert find_dates("It costs 2017 dollars, 2,019 units or 2018.5 tons.") == []
+
+
+@pytest.mark.parametrize("text", [
+    "In March 2017 the board met; by 2019-05-02 it had sold, before 2020.",
+    "Le 3 février 2021, puis en mars 2022 et depuis 2023.",
+    "No date here, only 40 cars.",
+])
+def test_dates_in_gives_find_dates_values_without_their_prepositions(text):
+    assert dates_in(text) == [m.date for m in find_dates(text)]
