@@ -120,7 +120,8 @@ def main(argv=None) -> int:
             if outcome.verdict != claim.expect:
                 wrong.setdefault((w_s, w_r), []).append(f"{claim.id}:{claim.expect[:3]}>{outcome.verdict[:3]}")
             if passages:
-                found.append(gold_found(passages, verdict.shown(judged, settings.verdict.evidence_limit)))
+                found.append(gold_found(passages, verdict.shown(judged, settings.verdict.evidence_limit,
+                                                                outcome.verdict)))
         s = scores(expected, given, VERDICTS)
         results[(w_s, w_r)] = (sum(right.values()), s["macro_f1"], sum(found) / max(1, len(found)), right)
     print(f"{args.form}: {'supports':>9} {'refutes':>8} {'right':>6} {'macro-F1':>9} {'gold@3':>7}  per case")

@@ -148,7 +148,7 @@ class Checker:
         record = self._claimant_record(reading, {(e.doc_id, e.field, e.start) for e, _ in evidence}) \
             if claim.speaker else ()
         return Verdict(claim, outcome.verdict, outcome.confidence, outcome.rationale,
-                       verdict.shown(evidence, self.settings.verdict.evidence_limit), record,
+                       verdict.shown(evidence, self.settings.verdict.evidence_limit, outcome.verdict), record,
                        verdict.appearances(evidence), calibrated=outcome.calibrated)
 
     def read(self, claim: Claim) -> ClaimReading:

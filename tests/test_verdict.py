@@ -13,6 +13,7 @@ from factcheck.model import Claim, Evidence
 from factcheck.config import DEFAULT_LEXICONS, VerdictSettings
 from factcheck.engine.read import read_claim as read_with
 from factcheck.engine.verdict import decide as decide_with
+from factcheck.engine.verdict import shown
 from factcheck.model import Judgement
 from factcheck.text.lexicon import Lexicons
 from factcheck.text.nlp import Segmenter
@@ -162,3 +163,11 @@ def test_verdict_shipped_learned_weighing_loads():
     model = load_verdict_model("verdict_model_learned.json")
     assert set(model.weights) <= set(VERDICTS)
     assert all(name in ("bias", *CLAIM_FEATURES) for w in model.weights.values() for name in w)
+
+
+def test_a_report_shows_first_what_the_verdict_rests_on():
+    items = [item("supports", p=0.95, doc="s"), item("contradicts", p=0.7, doc="c"), item("neutral", p=0.99, doc="n")]
+    assert [e.doc_id for e in shown(items, 10)] == ["s", "c", "n"]  # the surest first
+    assert [e.doc_id for e in shown(items, 10, "contradicted")] == ["c", "s", "n"]
+    assert [e.doc_id for e in shown(items, 10, "supported")] == ["s", "c", "n"]
+    assert [e.doc_id for e in shown(items, 2, "not_enough_evidence")] == ["s", "c"]

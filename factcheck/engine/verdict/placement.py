@@ -44,11 +44,15 @@ def place(reading: ClaimReading, judgement: Judgement, settings: StanceSettings,
                                confidence=confidence)
 
 
-def shown(items: list[tuple[Evidence, Judgement]], limit: int) -> tuple[Evidence, ...]:
-    """The evidence a report shows: sentences taking a side first, the surest and most
-    relevant first, at most `limit`."""
+def shown(items: list[tuple[Evidence, Judgement]], limit: int, verdict: str | None = None
+          ) -> tuple[Evidence, ...]:
+    """The evidence a report shows, at most `limit`: sentences taking a side first - those on
+    the `verdict`'s side before the others, when it has one, so that a reader meets first
+    what the verdict rests on - the surest and most relevant first."""
+    first = {"supported": "supports", "contradicted": "contradicts"}.get(verdict or "")
     kept = [(e, j) for e, j in items if j.role == "evidence"]
-    kept.sort(key=lambda item: (item[1].stance == "neutral", -item[1].confidence * item[0].score))
+    kept.sort(key=lambda item: (item[1].stance == "neutral", item[1].stance != first if first else False,
+                                -item[1].confidence * item[0].score))
     return tuple(e for e, _ in kept[:limit])
 
 
