@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
 import json
@@ -141,8 +140,7 @@ def update_index(corpus: Path, store: Store, segmenter: Segmenter | None = None,
 
         if rebuild or (todo and not known and store.is_empty()):
             # A new index (or one rebuilt): one transaction for all its files, loaded in bulk.
-            fresh = store.is_empty()
-            with store.direct_writes() if fresh else contextlib.nullcontext(), store.transaction():
+            with store.transaction():
                 if rebuild:
                     store.clear()
                     store.set_meta("config", config)

@@ -233,23 +233,6 @@ class Store:
         finally:
             self._depth = 0
 
-    @contextlib.contextmanager
-    def direct_writes(self):
-        """For the first load of a new index: no write-ahead log, so each page is written once,
-        into the database file, rather than into the log and again at the checkpoint - half
-        the disk at the peak and no copy at the end. The rollback journal that stands in keeps
-        the load all or nothing. An empty index has no reader to block; should one have it
-        open, SQLite keeps the log and so does this."""
-        switched = False
-        with contextlib.suppress(sqlite3.OperationalError):
-            switched = self.db.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
-        try:
-            yield
-        finally:
-            if switched:
-                with contextlib.suppress(sqlite3.OperationalError):
-                    self.db.execute("PRAGMA journal_mode = WAL")
-
     def checkpoint(self) -> None:
         """Move what the write-ahead log holds into the database file (see `open`, readonly)."""
         with contextlib.suppress(sqlite3.OperationalError):
