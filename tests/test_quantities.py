@@ -53,12 +53,14 @@ def test_bounds_and_approximations_are_ranges():
 
 @pytest.mark.parametrize("one, other, agree", [
     ("warmed above 8°C", "stayed below 8°C", False),  # they share no value
-    ("more than 1,000 containers", "1,000 containers", False),
+    ("more than 1,000 containers", "1,000 containers", True),  # a bound against a rounded figure
+    ("more than 4.1 million people", "fewer than 4,100,000 people", False),
     ("at least 40 cars", "40 cars", True),  # an inclusive bound meets its own figure
     ("at most 40 cars", "at least 40 cars", True),
     ("up to 40 cars", "more than 40 cars", False),
     ("moins de 8 °C", "plus de 8 °C", False),
     ("au moins 40 voitures", "40 voitures", True),
+    ("more than 40 cars", "at most 40 cars", False),
     ("more than 1,000 containers", "1,140 containers", True),
 ])
 def test_strict_bounds_leave_their_figure_out(one, other, agree):

@@ -148,6 +148,10 @@ def test_stance_the_writer_saying_it_in_their_own_voice_is_their_statement(seg, 
     reported = stance_of(seg, claim, sentence.replace("We maintain", "Ann Lee maintains")
                          .replace("Nous affirmons", "Ann Lee affirme"), author="Bo Stone <bo@x>")
     assert reported.role == "appearance"
+    # An allegation stays one in the writer's own voice: the claim's source, not its support.
+    alleged = stance_of(seg, claim, sentence.replace("We maintain", "We allege")
+                        .replace("Nous affirmons", "Nous prétendons"), author="Bo Stone <bo@x>")
+    assert alleged.role == "appearance"
 
 
 @pytest.mark.parametrize("claim, sentence, author, expected", [

@@ -169,5 +169,7 @@ def test_a_report_shows_first_what_the_verdict_rests_on():
     items = [item("supports", p=0.95, doc="s"), item("contradicts", p=0.7, doc="c"), item("neutral", p=0.99, doc="n")]
     assert [e.doc_id for e in shown(items, 10)] == ["s", "c", "n"]  # the surest first
     assert [e.doc_id for e in shown(items, 10, "contradicted")] == ["c", "s", "n"]
-    assert [e.doc_id for e in shown(items, 10, "supported")] == ["s", "c", "n"]
     assert [e.doc_id for e in shown(items, 2, "not_enough_evidence")] == ["s", "c"]
+    surest_against = [item("contradicts", p=0.95, doc="c"), item("supports", p=0.7, doc="s")]
+    assert [e.doc_id for e in shown(surest_against, 10)] == ["c", "s"]
+    assert [e.doc_id for e in shown(surest_against, 10, "supported")] == ["s", "c"]

@@ -138,6 +138,9 @@ class Lexicon:
     # Phrases that attribute what follows to a named source ("according to X, ..."): the
     # sentence reports X's words, as a reporting verb does.
     attributions: PhraseTable = field(default_factory=lambda: PhraseTable(()))
+    # Reporting verbs that make what follows an allegation, even in the writer's own voice
+    # ("we allege that ..."): a report of the claim, not the writer's statement of it.
+    allegation_verbs: frozenset[str] = frozenset()
     # Every word that appears on a side of an opposition, by (pair name, side): used to widen
     # retrieval. Matches of `opposites` carry the same (pair name, side) as their value.
     opposite_sides: dict[tuple[str, int], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
@@ -328,6 +331,7 @@ def compile_lexicon(data: dict, lang: str) -> Lexicon:
         quantifiers=PhraseTable(quantifier_entries),
         opposites=PhraseTable(opposite_entries),
         attributions=_table(data.get("attributions", []), lang),
+        allegation_verbs=frozenset(fold(w) for w in data.get("allegation_verbs", [])),
         opposite_sides=sides,
     )
 

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 
@@ -31,7 +32,8 @@ class Quantity:
     margin: float = 0.0
     # The bound leaves the figure out: "more than 8" (not "at least 8"), "below 8".
     strict: bool = False
-    # The bound's or approximation's words as written ("more than", "environ").
+    # The bound's or approximation's words as written ("more than", "environ"; folded where
+    # folding the text around them changed its length).
     bound_words: str = ""
 
     @property
@@ -58,21 +60,26 @@ class Quantity:
         return same_noun
 
     def agrees(self, other: Quantity, tolerance: float = 0.02) -> bool:
-        """Whether the two ranges meet, allowing for rounding - except where a strict bound
-        is compared: "above 8 °C" and "below 8 °C" share no value, nor do "more than 1,000"
-        and 1,000."""
+        """Whether the two ranges meet, allowing for rounding - except between two bounds one
+        of which leaves its figure out: "above 8 °C" and "below 8 °C" share no value. (A bound
+        against a figure keeps the rounding: "more than 1,000" and a rounded "1,000" agree.)"""
         (low, high), (other_low, other_high) = self.bounds, other.bounds
-        if self.strict or other.strict:
+        if self.bound in _ONE_SIDED and other.bound in _ONE_SIDED and (self.strict or other.strict):
             start, stop = max(low, other_low), min(high, other_high)
-            return start < stop or (start == stop and self._holds(start) and other._holds(start))
+            if math.isclose(start, stop, rel_tol=1e-9, abs_tol=1e-12):
+                return self._includes(start) and other._includes(start)
+            return start < stop
         slack = tolerance * max(abs(self.high), abs(other.high), 1e-9)
         return low - slack <= other_high and other_low - slack <= high
 
-    def _holds(self, value: float) -> bool:
+    def _includes(self, edge: float) -> bool:
+        """Whether an edge of this range belongs to it: not the figure of a strict bound."""
         low, high = self.bounds
-        if self.strict and ((self.bound == "above" and value == low) or (self.bound == "below" and value == high)):
-            return False
-        return low <= value <= high
+        return not (self.strict and ((self.bound == "above" and math.isclose(edge, low))
+                                     or (self.bound == "below" and math.isclose(edge, high))))
+
+
+_ONE_SIDED = ("above", "below")
 
 
 @functools.cache

@@ -250,6 +250,7 @@ class Speech:
 
     speaker: str  # canonical name, or the subject's own words ("they")
     said: frozenset[int]
+    verb: int | None = None  # the reporting verb's token (None: "according to X")
 
 
 def reporter(analysis: Analysis, lex: Lexicon, negated: frozenset[int]) -> Speech | None:
@@ -271,12 +272,12 @@ def reporter(analysis: Analysis, lex: Lexicon, negated: frozenset[int]) -> Speec
             said = frozenset(subtree(analysis, v, skip_deps=SUBJECT_DEPS + AGENT_DEPS, children=children) - {v})
             for i, t in enumerate(analysis.tokens):
                 if t.head == v and (t.dep in SUBJECT_DEPS or t.dep in AGENT_DEPS):
-                    return Speech(entity_at[i].canonical if i in entity_at else t.text, said)
+                    return Speech(entity_at[i].canonical if i in entity_at else t.text, said, v)
         said = frozenset(range(v + 1, len(analysis.tokens)))
         before = [entity_at[i] for i in range(max(0, v - 6), v) if i in entity_at]
         if before:
-            return Speech(before[-1].canonical, said)
+            return Speech(before[-1].canonical, said, v)
         after = [entity_at[i] for i in range(v + 1, min(len(analysis.tokens), v + 4)) if i in entity_at]
         if after:
-            return Speech(after[0].canonical, frozenset(range(after[0].end, len(analysis.tokens))))
+            return Speech(after[0].canonical, frozenset(range(after[0].end, len(analysis.tokens))), v)
     return None

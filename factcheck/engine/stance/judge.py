@@ -58,8 +58,9 @@ class StanceModel(LinearModel):
     def refutes_set_aside(self, values: dict[str, float]) -> str | None:
         """Why the entailment model's "refutes" is set aside, if it is: a feature it requires
         is missing, or - with the file's `"entailment_refutes_yield_to_rules"` - the rules
-        alone read the sentence as saying what the claim says."""
-        if not values.get("nli_refutes"):
+        alone read the sentence as saying what the claim says. (Only a reading that leans to
+        "refutes" has anything to set aside.)"""
+        if not values.get("nli_refute_margin"):
             return None
         missing = [name for name in self.refutes_require if not values.get(name, 0.0)]
         if missing:

@@ -272,8 +272,12 @@ class Pair:
     @functools.cached_property
     def writer_speaks(self) -> bool:
         """The reporting verb's speaker is "I"/"we": the writer saying it in their own voice
-        ("we estimate that ..."), which is their statement as much as the bare clause is."""
-        return bool(self.speech) and fold(self.speech.speaker) in self.lexicon.first_person
+        ("we estimate that ..."), which is their statement as much as the bare clause is -
+        unless the verb makes it an allegation ("we allege that ...")."""
+        speech = self.speech
+        if not speech or fold(speech.speaker or "") not in self.lexicon.first_person:
+            return False
+        return speech.verb is None or not self.analysis.tokens[speech.verb].keys & self.lexicon.allegation_verbs
 
     @functools.cached_property
     def reporter(self) -> str | None:
