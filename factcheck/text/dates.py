@@ -239,8 +239,9 @@ _FOUR_DIGITS = re.compile(r"\d{4}")
 def find_dates(text: str) -> list[DateMention]:
     """Date mentions in `text`, longest first where they overlap, in reading order."""
     _, relations, _, relation = _date_patterns()
+    folded, spans = _spans(text)
     found = []
-    for start, end, value, folded in _spans(text):
+    for start, end, value in spans:
         before = relation.search(folded[max(0, start - 40):start])
         meaning = relations.get(before["rel"]) if before else None
         found.append(DateMention(start, end, text[start:end], value, meaning))
@@ -250,34 +251,35 @@ def find_dates(text: str) -> list[DateMention]:
 def dates_in(text: str) -> list[PartialDate]:
     """The dates `text` mentions, in reading order: find_dates without the prepositions'
     meanings, which cost more than the dates themselves and which an index does not keep."""
-    return [value for _, _, value, _ in sorted(_spans(text), key=lambda span: span[0])]
+    return [value for _, _, value in sorted(_spans(text)[1], key=lambda span: span[0])]
 
 
-def _spans(text: str) -> list[tuple[int, int, PartialDate, str]]:
-    """(start, end, date, folded text) of each mention, longest patterns first."""
+def _spans(text: str) -> tuple[str, list[tuple[int, int, PartialDate]]]:
+    """The text as matched (folded), and (start, end, date) of each mention in it, longest
+    patterns first."""
     if text.isascii() and not _FOUR_DIGITS.search(text):
         # Most sentences with digits have no year: spared the folding (which, on ASCII text,
         # adds no digit) and the patterns.
-        return []
+        return text, []
     months, _, patterns, _ = _date_patterns()
     folded = fold(text)
     if len(folded) != len(text):
         # Rare characters whose folded form changes length: positions would drift.
         folded = text.lower()
     if not _FOUR_DIGITS.search(folded):
-        return []  # every pattern needs a year's (or an ISO date's) four digits
-    found: list[tuple[int, int, PartialDate, str]] = []
+        return folded, []  # every pattern needs a year's (or an ISO date's) four digits
+    found: list[tuple[int, int, PartialDate]] = []
     for pattern in patterns:
         for match in pattern.finditer(folded):
             start, end = match.span()
-            if any(start < e and s < end for s, e, _, _ in found):
+            if any(start < e and s < end for s, e, _ in found):
                 continue
             try:
                 value = _mention_date(match, months)
             except ValueError:
                 continue
-            found.append((start, end, value, folded))
-    return found
+            found.append((start, end, value))
+    return folded, found
 
 
 def _mention_date(match: re.Match, months: dict[str, int]) -> PartialDate:

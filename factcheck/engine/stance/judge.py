@@ -71,12 +71,19 @@ class StanceModel(LinearModel):
                 return "the rules read the sentence as saying what the claim says"
         return None
 
-    def probabilities(self, values: dict[str, float]) -> dict[str, float]:
+    def read(self, values: dict[str, float]) -> tuple[dict[str, float], tuple[str, str] | None]:
+        """The probabilities, and which of the entailment model's readings was set aside and
+        why, if one was: (how that reading's reason begins, why)."""
         if self.vetoed(values):
-            values = _without_entailment(values)
-        elif self.refutes_set_aside(values):
+            return (super().probabilities(_without_entailment(values)),
+                    (entailment_feature.REASON, "another reason here rules it out"))
+        why = self.refutes_set_aside(values)
+        if why:
             values = {**values, "nli_refutes": 0.0, "nli_refute_margin": 0.0}
-        return super().probabilities(values)
+        return super().probabilities(values), (entailment_feature.REFUTES_REASON, why) if why else None
+
+    def probabilities(self, values: dict[str, float]) -> dict[str, float]:
+        return self.read(values)[0]
 
 
 # What a missing required feature means, for the reader.
@@ -164,16 +171,12 @@ def judge(reading: ClaimReading, scored: Scored, analysis: Analysis, *, model: S
     alone: where the claim was made and whose word it is are the verdict stage's call."""
     pair = Pair(reading, scored, analysis, settings, aliases or Aliases(), light, model.pair_model, entailment)
     found = describe(pair)
-    probabilities = model.probabilities(found.values)
+    probabilities, set_aside = model.read(found.values)
     reasons = found.reasons
-    if model.vetoed(found.values):
+    if set_aside:
         # A reader must not be told the model's reading counted when a rule set it aside.
-        reasons = tuple(r + " — not counted: another reason here rules it out"
-                        if r.startswith(entailment_feature.REASON) else r
-                        for r in reasons)
-    elif why := model.refutes_set_aside(found.values):
-        reasons = tuple(f"{r} — not counted: {why}" if r.startswith(entailment_feature.REFUTES_REASON) else r
-                        for r in reasons)
+        prefix, why = set_aside
+        reasons = tuple(f"{r} — not counted: {why}" if r.startswith(prefix) else r for r in reasons)
     stance = max(probabilities, key=probabilities.get)
     confidence = probabilities[stance] if stance != "neutral" else max(
         probabilities["neutral"], 1 - probabilities["contradicts"])

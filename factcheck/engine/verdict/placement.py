@@ -51,7 +51,7 @@ def shown(items: list[tuple[Evidence, Judgement]], limit: int, verdict: str | No
     what the verdict rests on - the surest and most relevant first."""
     first = {"supported": "supports", "contradicted": "contradicts"}.get(verdict or "")
     kept = [(e, j) for e, j in items if j.role == "evidence"]
-    kept.sort(key=lambda item: (item[1].stance == "neutral", item[1].stance != first if first else False,
+    kept.sort(key=lambda item: (item[1].stance == "neutral", item[1].stance != first,
                                 -item[1].confidence * item[0].score))
     return tuple(e for e, _ in kept[:limit])
 
