@@ -173,3 +173,7 @@ def test_a_report_shows_first_what_the_verdict_rests_on():
     surest_against = [item("contradicts", p=0.95, doc="c"), item("supports", p=0.7, doc="s")]
     assert [e.doc_id for e in shown(surest_against, 10)] == ["c", "s"]
     assert [e.doc_id for e in shown(surest_against, 10, "supported")] == ["s", "c"]
+    # Sentences that take no side come by relevance, not by how sure they are to say nothing.
+    far, near = item("neutral", p=0.99, doc="far"), item("neutral", p=0.6, doc="near")
+    near = (dataclasses.replace(near[0], score=80.0), near[1])
+    assert [e.doc_id for e in shown([far, near], 10)] == ["near", "far"]

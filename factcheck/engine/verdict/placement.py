@@ -48,11 +48,20 @@ def shown(items: list[tuple[Evidence, Judgement]], limit: int, verdict: str | No
           ) -> tuple[Evidence, ...]:
     """The evidence a report shows, at most `limit`: sentences taking a side first - those on
     the `verdict`'s side before the others, when it has one, so that a reader meets first
-    what the verdict rests on - the surest and most relevant first."""
+    what the verdict rests on - the surest and most relevant first; then the sentences that
+    take no side, the most relevant first (how sure a sentence is to say nothing of the claim
+    is no reason to show it sooner: on bench/primary's dev and train cases, ordering them so
+    put the gold sentence in the top 3 for 89 of 132 claims, by relevance alone 91)."""
     first = {"supported": "supports", "contradicted": "contradicts"}.get(verdict or "")
     kept = [(e, j) for e, j in items if j.role == "evidence"]
-    kept.sort(key=lambda item: (item[1].stance == "neutral", item[1].stance != first,
-                                -item[1].confidence * item[0].score))
+
+    def order(item):
+        evidence, judgement = item
+        if judgement.stance == "neutral":
+            return True, True, -evidence.score
+        return False, judgement.stance != first, -judgement.confidence * evidence.score
+
+    kept.sort(key=order)
     return tuple(e for e, _ in kept[:limit])
 
 
