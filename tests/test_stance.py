@@ -262,3 +262,14 @@ def test_stance_an_opposition_the_claim_holds_both_sides_of_is_no_opposition(seg
     one = stance_of(seg, "Ann Lee said she would stay on as chair.", "I will step down as chair in May.",
                     author="Ann Lee <ann@x>")
     assert one.opposed_terms
+
+
+def test_stance_the_words_that_bound_a_figure_are_no_opposed_terms(seg):
+    # "at least six weeks" compares a figure; it does not say "less" against "more time".
+    bound = stance_of(seg, "Acme asked the council for more time.",
+                      "We ask the council to extend the deadline by at least six weeks.", author="Acme")
+    assert bound.features["opposed"] == 0 and not any("opposed" in r for r in bound.reasons)
+    # Without a figure after it, "less" still takes the other side of "more".
+    plain = stance_of(seg, "Acme asked the council for more time.",
+                      "We ask the council for less time.", author="Acme")
+    assert plain.opposed_terms

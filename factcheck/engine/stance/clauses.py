@@ -121,13 +121,28 @@ def _window(analysis: Analysis, at: int, contrast: set[int]) -> set[int]:
 
 def polar_sides(analysis: Analysis, lex: Lexicon, negated_heads: frozenset[int]) -> list[tuple[Match, int]]:
     """Opposites-lexicon matches with their effective side: flipped when the term itself is
-    what a negation negates ("not a non-profit"), not when it merely sits in a negated clause."""
+    what a negation negates ("not a non-profit"), not when it merely sits in a negated clause.
+    The words that bound a figure ("at least six weeks", "more than 40") are no polar terms:
+    the figures are compared as quantities, and "at least" says nothing of "less"."""
     found = []
+    bounding = bound_tokens(analysis)
     for m in lex.opposites.find(analysis.keys):
+        if bounding and any(i in bounding for i in range(m.start, m.end)):
+            continue
         group, side = m.value
         flipped = any(i in negated_heads for i in range(m.start, m.end))
         found.append((m, side ^ int(flipped)))
     return found
+
+
+def bound_tokens(analysis: Analysis) -> frozenset[int]:
+    """The tokens of the words that bound or round a figure ("at least", "plus de", "about")."""
+    spans = []
+    for quantity in analysis.quantities:
+        if quantity.bound_words:
+            end = len(analysis.text[:quantity.start].rstrip())
+            spans.append((end - len(quantity.bound_words), end))
+    return frozenset(i for i, t in enumerate(analysis.tokens) if any(s <= t.start < e for s, e in spans))
 
 
 def first_positions(analysis: Analysis) -> dict[str, int]:
