@@ -28,10 +28,10 @@ def seg():
 
 
 def stance_of(seg, claim_text, sentence, *, author=None, kind="statement", date=None, lang=None,
-              speaker=None, claim_date=None):
+              speaker=None, claim_date=None, lexicons=LEXICONS):
     claim = Claim("c", claim_text, lang=lang, speaker=speaker,
                   date=parse_date(claim_date) if claim_date else None)
-    reading = read_claim(claim, seg, LEXICONS)
+    reading = read_claim(claim, seg, lexicons)
     s_lang = seg.language(sentence)
     light = seg.analyze([sentence], s_lang, full=False)[0]
     score, features, matched = relevance(reading, light, SETTINGS.score,
@@ -114,6 +114,21 @@ def test_stance_speaker_must_be_the_author_for_claims_about_their_wishes(seg):
     assert not other.speaker_match and other.speaker_reported and other.features["speaker_other"] == 0
     unrelated = stance_of(seg, "Ann Lee wanted to sell Acme.", "Acme will not be sold, says Bo.", author="Bo Stone")
     assert not unrelated.speaker_match and unrelated.features["speaker_other"] == 1
+
+
+@pytest.mark.parametrize("claim, sentence", [
+    ("Ann Lee promised to pay for the new roof.", "Ann Lee committed to paying for the new roof."),
+    ("Ann Lee a promis de payer le nouveau toit.", "Ann Lee s'est engagée à payer le nouveau toit."),
+])
+def test_stance_a_report_in_a_synonym_of_the_claims_verb_of_saying_is_a_report(seg, claim, sentence):
+    # "committed to" is no verb of saying by itself, but it is another word for "promised"
+    # (the synonyms and the glossary say so).
+    nlp = SETTINGS.nlp
+    lexicons = Lexicons(nlp.lexicons, synonyms=nlp.synonyms, glossaries=nlp.glossaries)
+    report = stance_of(seg, claim, sentence, author="Bo Stone", lexicons=lexicons)
+    assert report.speaker_reported and report.features["speaker_other"] == 0
+    # Without them, it is not a report of her words.
+    assert stance_of(seg, claim, sentence, author="Bo Stone").features["speaker_other"] == 1
 
 
 def test_stance_wish_is_not_a_fact(seg):

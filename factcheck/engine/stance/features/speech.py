@@ -8,6 +8,8 @@ import re
 
 from factcheck.engine.stance.features import Finding
 from factcheck.engine.stance.pair import Pair
+from factcheck.text.folding import fold
+from factcheck.text.stopwords import spacy_stop_words
 
 NAMES = ("speaker_match", "speaker_reported", "speaker_other", "reported")
 QUOTE_MARKS = re.compile(r"[«»“”\"„]")
@@ -40,7 +42,7 @@ def reports_words_of(pair: Pair, holder: str) -> bool:
     """The sentence names `holder` beside a word of saying or wanting, verb or noun ("Jane Roe's
     suggestion", "a proposal by Roe"): a report of their words, which speaks to what they said."""
     lexicon = pair.lexicon
-    words = lexicon.attitude_verbs | lexicon.reporting_verbs
+    words = lexicon.attitude_verbs | lexicon.reporting_verbs | claim_saying_words(pair)
     stems = {w[:6] for w in words if len(w) >= 6}
     analysis = pair.analysis
     saying = [i for i, t in enumerate(analysis.tokens)
@@ -51,3 +53,27 @@ def reports_words_of(pair: Pair, holder: str) -> bool:
     if not analysis.parsed:
         return any(abs(e.end - i) <= 3 or abs(i - e.start) <= 3 for e in named for i in saying)
     return any(analysis.tokens[k].head in saying for e in named for k in range(e.start, e.end))
+
+
+def claim_saying_words(pair: Pair) -> frozenset[str]:
+    """The synonyms of the claim's own verb of saying or wanting in the sentence's language
+    (nlp.synonyms, nlp.glossaries): "X s'est engagé à ..." reports what "X a promis" says,
+    though "s'engager" is no verb of saying by itself."""
+    reading = pair.reading
+    lexicon = reading.lexicon
+    saying = lexicon.attitude_verbs | lexicon.reporting_verbs
+    verbs = [t.keys for t in reading.full.tokens if fold(t.lemma) in saying or t.keys & saying]
+    if not verbs:
+        return frozenset()
+    table = reading.lexicons.glossary(reading.lang, pair.analysis.lang)
+    stop = spacy_stop_words(pair.analysis.lang)
+    found = set()
+    for keys in verbs:
+        for match in table.find([keys]):
+            for phrase in match.value:
+                # A phrase counts by its one content word ("s'engager"); one of several
+                # ("mettre en garde") would make a verb of saying of "mettre".
+                content = [w for w in phrase if w not in stop and len(w) > 2]
+                if len(content) == 1:
+                    found.add(content[0])
+    return frozenset(found)
