@@ -288,3 +288,16 @@ def test_stance_the_words_that_bound_a_figure_are_no_opposed_terms(seg):
     plain = stance_of(seg, "Acme asked the council for more time.",
                       "We ask the council for less time.", author="Acme")
     assert plain.opposed_terms
+
+
+def test_stance_another_figure_for_another_date_is_another_time(seg):
+    claim = "Acme's deficit exceeded 5 million euros in 2023."
+    other_time = stance_of(seg, claim, "Acme ran a deficit of 4.2 million euros in 2022.")
+    assert other_time.features["other_time"] == 1
+    assert other_time.features["num_mismatch"] == 0 and other_time.features["date_mismatch"] == 0
+    assert other_time.stance == "neutral" and any(r.startswith("another time") for r in other_time.reasons)
+    # The same year with another figure, or the same figure in another year, still disagrees.
+    same_year = stance_of(seg, claim, "Acme ran a deficit of 4.2 million euros in 2023.")
+    assert same_year.features["num_mismatch"] > 0 and same_year.features["other_time"] == 0
+    same_figure = stance_of(seg, "Acme laid off 300 workers in 2020.", "Acme laid off 300 workers in 2021.")
+    assert same_figure.features["date_mismatch"] > 0 and same_figure.features["other_time"] == 0

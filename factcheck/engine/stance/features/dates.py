@@ -6,29 +6,57 @@ from factcheck.engine.stance.features import Finding
 from factcheck.engine.stance.pair import Pair
 from factcheck.text.dates import DateMention, PartialDate
 
-NAMES = ("date_mismatch", "date_match", "date_unverified")
+NAMES = ("date_mismatch", "date_match", "date_unverified", "other_time")
 
 
 def dates(pair: Pair) -> Finding:
     values = dict.fromkeys(NAMES, 0.0)
     if not pair.reading.dates:
         return Finding(values)
-    evidence_dates = [d.date for d in pair.analysis.dates]
+    evidence_dates = sentence_dates(pair)
     if not evidence_dates:
-        first_hand = pair.candidate.first_hand_date
-        if first_hand is None:
-            # The claim gives a date the sentence cannot confirm.
-            values["date_unverified"] = 1.0
-            return Finding(values)
-        evidence_dates = [first_hand]
+        # The claim gives a date the sentence cannot confirm.
+        values["date_unverified"] = 1.0
+        return Finding(values)
     for mention in pair.reading.dates:
         if any(date_fits(mention, d) for d in evidence_dates):
             values["date_match"] = 1.0
+        elif pair.same_event > 0 and dated_elsewhere(pair) and figures_differ(pair):
+            # Another figure for another date is a figure of another time: "a deficit of 4.2
+            # million in 2022" neither confirms nor denies 2023's (and the entailment model,
+            # which reads two figures that differ as a denial, is set aside: entailment_vetoes).
+            values["other_time"] = 1.0
+            return Finding(values, (f"another time: the claim's figure is for “{mention.text}”, the "
+                                    f"sentence's for {evidence_dates[0].iso}",))
         elif pair.same_event > 0:
             values["date_mismatch"] = pair.same_event
             return Finding(values, (f"dates differ: the claim says “{mention.text}”, the sentence "
                                     f"{evidence_dates[0].iso}",))
     return Finding(values)
+
+
+def sentence_dates(pair: Pair) -> list[PartialDate]:
+    """The dates the sentence gives, else the date of what it records (see first_hand_date)."""
+    found = [d.date for d in pair.analysis.dates]
+    if not found and pair.candidate.first_hand_date is not None:
+        found = [pair.candidate.first_hand_date]
+    return found
+
+
+def dated_elsewhere(pair: Pair) -> bool:
+    """The claim gives a date and the sentence's dates fit none of it."""
+    found = sentence_dates(pair)
+    return bool(pair.reading.dates and found) and not any(
+        date_fits(mention, d) for mention in pair.reading.dates for d in found)
+
+
+def figures_differ(pair: Pair) -> bool:
+    """Some figure of the claim has comparable ones in the sentence, none of which agrees."""
+    for q in pair.claim.quantities:
+        comparable = [e for e in pair.analysis.quantities if q.comparable(e)]
+        if comparable and not any(q.agrees(e) for e in comparable):
+            return True
+    return False
 
 
 def date_fits(mention: DateMention, when: PartialDate) -> bool:
