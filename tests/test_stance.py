@@ -301,3 +301,17 @@ def test_stance_another_figure_for_another_date_is_another_time(seg):
     assert same_year.features["num_mismatch"] > 0 and same_year.features["other_time"] == 0
     same_figure = stance_of(seg, "Acme laid off 300 workers in 2020.", "Acme laid off 300 workers in 2021.")
     assert same_figure.features["date_mismatch"] > 0 and same_figure.features["other_time"] == 0
+
+
+@pytest.mark.parametrize("sentence", [
+    "The union demanded a pay rise of 8%.",  # the thing wanted is the verb's object
+    "The union asked for a pay rise of 8%.",  # or its preposition's
+])
+def test_stance_what_is_asked_for_is_no_fact(seg, sentence):
+    asked = stance_of(seg, "The union won a pay rise of 8%.", sentence)
+    assert asked.features["modal"] == 1 and asked.stance == "neutral"
+
+
+def test_stance_ce_qui_est_demande_nest_pas_un_fait(seg):
+    asked = stance_of(seg, "Le syndicat a obtenu une hausse de 8 %.", "Le syndicat a demandé une hausse de 8 %.")
+    assert asked.features["modal"] == 1 and asked.stance == "neutral"

@@ -21,6 +21,7 @@ PASSIVE_DEPS = ("nsubjpass", "nsubj:pass", "auxpass", "aux:pass")
 RELATIVE_DEPS = ("relcl", "acl:relcl")
 CONTROLLED_DEPS = ("xcomp", "conj", "advcl", "acl", "ccomp")
 COMPLEMENT_DEPS = ("xcomp", "ccomp", "csubj")
+OBJECT_DEPS = ("dobj", "obj")
 RELATIVE_DEPS = ("relcl", "acl:relcl")
 BREAKS = frozenset({",", ";", ".", ":", "!", "?"})
 PREDICATE_POS = frozenset({"VERB", "ADJ", "AUX"})
@@ -240,6 +241,7 @@ def modal_word(claim: Analysis, evidence: Analysis, pairs: list[tuple[int, int]]
                     break
                 governors.append(head)
                 node = head
+            governors += _object_governors(evidence, node)
             governors += [k for k, t in enumerate(evidence.tokens)
                           if t.head == j and t.dep in ("aux", "mark") and k != j]
         else:
@@ -254,6 +256,22 @@ def modal_word(claim: Analysis, evidence: Analysis, pairs: list[tuple[int, int]]
                         continue  # "I can't approve it", "je ne peux pas": a refusal, a fact
                 return evidence.tokens[g].text
     return None
+
+
+def _object_governors(analysis: Analysis, j: int) -> list[int]:
+    """The verb whose object token `j` is - directly ("demand an increase", "demander une
+    hausse") or through a preposition ("ask for an increase") - which, if it is a verb of
+    wanting, makes the thing wanted no fact."""
+    token = analysis.tokens[j]
+    head = token.head
+    if head < 0 or head == j:
+        return []
+    if token.dep in OBJECT_DEPS:
+        return [head]
+    if token.dep == "pobj" and analysis.tokens[head].dep == "prep":
+        verb = analysis.tokens[head].head
+        return [verb] if 0 <= verb != head else []
+    return []
 
 
 # --- reported speech ----------------------------------------------------------------------------
