@@ -315,3 +315,10 @@ def test_stance_what_is_asked_for_is_no_fact(seg, sentence):
 def test_stance_ce_qui_est_demande_nest_pas_un_fait(seg):
     asked = stance_of(seg, "Le syndicat a obtenu une hausse de 8 %.", "Le syndicat a demandé une hausse de 8 %.")
     assert asked.features["modal"] == 1 and asked.stance == "neutral"
+
+
+def test_stance_a_fact_stated_about_the_claim_outranks_a_wish_for_its_object(seg):
+    # "proposes a merger" alone would be a wish; "which the company refuses" states a fact.
+    stated = stance_of(seg, "Acme accepted the merger with Borealis.",
+                       "In January Ann proposes a merger of Acme and Borealis, which the company refuses.")
+    assert stated.features["modal"] == 0 and stated.stance == "contradicts"

@@ -226,10 +226,14 @@ def _who(analysis: Analysis, token: int, lex: Lexicon, writer, readers, children
 def modal_word(claim: Analysis, evidence: Analysis, pairs: list[tuple[int, int]], claim_lex: Lexicon,
                lex: Lexicon) -> str | None:
     """The word that makes the sentence's matching predicate a wish or a possibility
-    ("I want the board to accept") when the claim states a fact."""
+    ("I want the board to accept") when the claim states a fact. A verb of wanting whose
+    object is what matches ("the union demanded a pay rise") counts unless the sentence also
+    states a matching predicate as a fact ("he proposes a merger, which the company refuses")."""
     if any(t.keys & claim_lex.modals for t in claim.tokens):
         return None
+    wanted, stated = None, False
     for _, j in pairs:
+        objects: list[int] = []
         if evidence.parsed:
             # Climb through complement clauses only ("want [the board to accept]"); a relative
             # clause ("a merger, which the company refuses") is a fact of its own.
@@ -241,20 +245,32 @@ def modal_word(claim: Analysis, evidence: Analysis, pairs: list[tuple[int, int]]
                     break
                 governors.append(head)
                 node = head
-            governors += _object_governors(evidence, node)
             governors += [k for k, t in enumerate(evidence.tokens)
                           if t.head == j and t.dep in ("aux", "mark") and k != j]
+            objects = _object_governors(evidence, node)
         else:
             governors = list(range(max(0, j - 4), j))
-        negations = None
-        for g in governors:
-            if evidence.tokens[g].keys & lex.modals:
-                if evidence.tokens[g].keys & lex.refusing_modals:
-                    if negations is None:
-                        negations = {m.start for m in lex.negations.find(evidence.keys)}
-                    if negations & set(range(g - 1, g + 3)):
-                        continue  # "I can't approve it", "je ne peux pas": a refusal, a fact
-                return evidence.tokens[g].text
+        word = _modal_among(evidence, governors, lex)
+        if word:
+            return word
+        word = _modal_among(evidence, objects, lex)
+        if word:
+            wanted = wanted or word
+        elif is_predicate(evidence.tokens[j]):
+            stated = True
+    return None if stated else wanted
+
+
+def _modal_among(evidence: Analysis, governors: list[int], lex: Lexicon) -> str | None:
+    negations = None
+    for g in governors:
+        if evidence.tokens[g].keys & lex.modals:
+            if evidence.tokens[g].keys & lex.refusing_modals:
+                if negations is None:
+                    negations = {m.start for m in lex.negations.find(evidence.keys)}
+                if negations & set(range(g - 1, g + 3)):
+                    continue  # "I can't approve it", "je ne peux pas": a refusal, a fact
+            return evidence.tokens[g].text
     return None
 
 
