@@ -322,3 +322,12 @@ def test_stance_a_fact_stated_about_the_claim_outranks_a_wish_for_its_object(seg
     stated = stance_of(seg, "Acme accepted the merger with Borealis.",
                        "In January Ann proposes a merger of Acme and Borealis, which the company refuses.")
     assert stated.features["modal"] == 0 and stated.stance == "contradicts"
+
+
+def test_stance_a_modifier_inside_a_negated_wish_is_not_what_is_denied(seg):
+    # "nobody ... because of the new ferry" denies the redundancies, not that the ferry is new.
+    promise = stance_of(seg, "Ann Lee promised the crews that nobody would be made compulsorily redundant "
+                             "because of the new ferry.",
+                        "Whatever happens with the new vessel, I can promise you there will be no compulsory "
+                        "redundancies as a result of it.", author="Ann Lee <ann@x>")
+    assert promise.features["neg_mismatch"] == 0 and promise.stance == "supports"
