@@ -331,3 +331,10 @@ def test_stance_a_modifier_inside_a_negated_wish_is_not_what_is_denied(seg):
                         "Whatever happens with the new vessel, I can promise you there will be no compulsory "
                         "redundancies as a result of it.", author="Ann Lee <ann@x>")
     assert promise.features["neg_mismatch"] == 0 and promise.stance == "supports"
+
+
+def test_stance_a_wish_through_the_auxiliary_of_the_verb_above(seg):
+    # "would" is the auxiliary of "like", not of "hire": the hiring is still only wished for.
+    wish = stance_of(seg, "Acme hired two more dispatchers.", "I would like to hire two more dispatchers.",
+                     author="Acme")
+    assert wish.features["modal"] == 1 and wish.stance == "neutral"

@@ -245,8 +245,10 @@ def modal_word(claim: Analysis, evidence: Analysis, pairs: list[tuple[int, int]]
                     break
                 governors.append(head)
                 node = head
+            # The auxiliaries of the predicate and of what it climbed to ("would like to hire").
+            heads = {j, *governors}
             governors += [k for k, t in enumerate(evidence.tokens)
-                          if t.head == j and t.dep in ("aux", "mark") and k != j]
+                          if t.head in heads and t.dep in ("aux", "mark") and k not in heads]
             objects = _object_governors(evidence, node)
         else:
             governors = list(range(max(0, j - 4), j))
