@@ -73,3 +73,14 @@ def test_a_bounded_figure_is_quoted_with_its_bound():
     assert find_quantities("The containers warmed above 8°C.")[0].written == "above 8°C"
     assert find_quantities("Il y avait Environ 400 emplois.")[0].written == "Environ 400 emplois"
     assert find_quantities("It cost €40.")[0].written == "€40"
+
+
+@pytest.mark.parametrize("text, bound", [
+    ("The county paid less than the 300,000 euros asked for.", "below"),
+    ("Le Département a versé moins que les 300 000 euros sollicités.", "below"),
+    ("Il a reçu plus que les 40 voix nécessaires.", "above"),
+    ("The county paid the 300,000 euros asked for.", None),
+])
+def test_a_determiner_may_stand_between_a_bound_and_its_figure(text, bound):
+    (quantity,) = find_quantities(text)
+    assert quantity.bound == bound

@@ -97,7 +97,8 @@ def _patterns():
     bounds = data.get("bounds", {})
     bound = re.compile(rf"(?<![\w'])(?:(?P<above>{alt(fold(w) for w in bounds.get('above', []))})"
                        rf"|(?P<below>{alt(fold(w) for w in bounds.get('below', []))})"
-                       rf"|(?P<about>{alt(fold(w) for w in bounds.get('about', []))}))\s*$")
+                       rf"|(?P<about>{alt(fold(w) for w in bounds.get('about', []))}))"
+                       rf"(?:\s+(?:{alt(fold(w) for w in bounds.get('determiners', []))}))?\s*$")
     pattern = re.compile(
         rf"(?P<prefix>(?:{alt(symbol_units)})\s?)?"
         rf"(?<![\w.,])(?P<low>{number})"

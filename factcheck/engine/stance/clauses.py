@@ -141,8 +141,10 @@ def bound_tokens(analysis: Analysis) -> frozenset[int]:
     spans = []
     for quantity in analysis.quantities:
         if quantity.bound_words:
-            end = len(analysis.text[:quantity.start].rstrip())
-            spans.append((end - len(quantity.bound_words), end))
+            # The bound ends just before the figure, or before a determiner there ("moins que les").
+            start = analysis.text.rfind(quantity.bound_words, max(0, quantity.start - 40), quantity.start)
+            if start >= 0:
+                spans.append((start, start + len(quantity.bound_words)))
     return frozenset(i for i, t in enumerate(analysis.tokens) if any(s <= t.start < e for s, e in spans))
 
 
