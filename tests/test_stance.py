@@ -338,3 +338,14 @@ def test_stance_a_wish_through_the_auxiliary_of_the_verb_above(seg):
     wish = stance_of(seg, "Acme hired two more dispatchers.", "I would like to hire two more dispatchers.",
                      author="Acme")
     assert wish.features["modal"] == 1 and wish.stance == "neutral"
+
+
+@pytest.mark.parametrize("sentence, negated", [
+    ("La fusion a été repoussée de six mois, au 1er juillet 2024.", set()),  # put off, not refused
+    ("La fusion a été repoussée au 1er juillet 2024.", set()),
+    ("Le conseil a repoussé la proposition d'Acme.", {"proposition"}),  # an object: refused
+])
+def test_negation_a_verb_that_puts_off_with_a_date_refuses_nothing(seg, sentence, negated):
+    analysis = seg.analyze([sentence], "fr")[0]
+    heads = {analysis.tokens[i].text for i in negation(analysis, LEXICONS["fr"]).heads}
+    assert negated <= heads if negated else not heads

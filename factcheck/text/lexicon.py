@@ -144,6 +144,10 @@ class Lexicon:
     # Every word that appears on a side of an opposition, by (pair name, side): used to widen
     # retrieval. Matches of `opposites` carry the same (pair name, side) as their value.
     opposite_sides: dict[tuple[str, int], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    # Implicit negations that, with a date or a duration and no object, put off rather than
+    # refuse ("repoussée de six mois"), and the words that name a duration.
+    postponing_verbs: frozenset[str] = frozenset()
+    durations: frozenset[str] = frozenset()
 
     def opposite_terms(self, match: Match) -> tuple[tuple[str, ...], ...]:
         group, side = match.value
@@ -333,6 +337,8 @@ def compile_lexicon(data: dict, lang: str) -> Lexicon:
         attributions=_table(data.get("attributions", []), lang),
         allegation_verbs=frozenset(fold(w) for w in data.get("allegation_verbs", [])),
         opposite_sides=sides,
+        postponing_verbs=frozenset(fold(w) for w in data.get("postponing_verbs", [])),
+        durations=frozenset(fold(w) for w in data.get("durations", [])),
     )
 
 

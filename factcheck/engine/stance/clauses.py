@@ -94,6 +94,8 @@ def negation(analysis: Analysis, lex: Lexicon, *, skip: frozenset[int] = frozens
         verb = m.start
         if analysis.parsed:
             governed = subtree(analysis, verb, skip_deps=SUBJECT_DEPS, children=children) - set(range(m.start, m.end))
+            if tokens[verb].keys & lex.postponing_verbs and _put_off(analysis, verb, governed, lex):
+                continue  # "la fusion a été repoussée de six mois": postponed, not refused
             head = tokens[verb].head
             if tokens[verb].dep in RELATIVE_DEPS and 0 <= head != verb:
                 # "a merger, which the company refuses": what is refused is the antecedent.
@@ -104,6 +106,16 @@ def negation(analysis: Analysis, lex: Lexicon, *, skip: frozenset[int] = frozens
         scope |= governed
         heads |= governed
     return Negation(frozenset(scope - contrast), frozenset(heads - contrast))
+
+
+def _put_off(analysis: Analysis, verb: int, governed: set[int], lex: Lexicon) -> bool:
+    """The verb has no object or clause of its own, and what it governs holds a date or a
+    duration: it moves something in time ("repoussée au 1er juillet")."""
+    tokens = analysis.tokens
+    if any(tokens[k].head == verb and tokens[k].dep in OBJECT_DEPS + COMPLEMENT_DEPS for k in governed):
+        return False
+    dated = {k for k in governed for d in analysis.dates if d.start <= tokens[k].start < d.end}
+    return bool(dated) or any(tokens[k].keys & lex.durations for k in governed)
 
 
 def _window(analysis: Analysis, at: int, contrast: set[int]) -> set[int]:
