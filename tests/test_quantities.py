@@ -75,12 +75,29 @@ def test_a_bounded_figure_is_quoted_with_its_bound():
     assert find_quantities("It cost €40.")[0].written == "€40"
 
 
-@pytest.mark.parametrize("text, bound", [
-    ("The county paid less than the 300,000 euros asked for.", "below"),
-    ("Le Département a versé moins que les 300 000 euros sollicités.", "below"),
-    ("Il a reçu plus que les 40 voix nécessaires.", "above"),
-    ("The county paid the 300,000 euros asked for.", None),
+@pytest.mark.parametrize("text, bound, written", [
+    ("The county paid less than the 40,000 euros requested.", "below", "less than the 40,000 euros"),
+    ("La région a versé moins que les 40 000 euros demandés.", "below", "moins que les 40 000 euros"),
+    ("The county paid the 40,000 euros requested.", None, "40,000 euros"),
+    # Only after a comparison: "over the 12 months" and "about the 280 jobs" bound nothing.
+    ("Sales grew over the 12 months.", None, "12 months"),
+    ("The union spoke about the 280 jobs.", None, "280 jobs"),
+    # "ne ... plus que 120" is "only 120", no bound.
+    ("L'usine n'emploie plus que 120 personnes.", None, "120 personnes"),
 ])
-def test_a_determiner_may_stand_between_a_bound_and_its_figure(text, bound):
+def test_a_determiner_may_stand_between_a_comparison_and_its_figure(text, bound, written):
     (quantity,) = find_quantities(text)
-    assert quantity.bound == bound
+    assert quantity.bound == bound and quantity.written == written
+
+
+def test_an_inclusive_bound_stays_inclusive_before_a_determiner():
+    (quantity,) = find_quantities("no more than the 40 seats")
+    assert quantity.bound == "below" and not quantity.strict
+
+
+def test_bound_words_are_placed_in_decomposed_text():
+    import unicodedata
+    text = unicodedata.normalize("NFD", "Acme a créé au-delà de 40 emplois.")
+    (quantity,) = find_quantities(text)
+    assert quantity.bound == "above" and text[quantity.bound_start:quantity.start].strip() == \
+        unicodedata.normalize("NFD", "au-delà de")

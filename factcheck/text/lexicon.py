@@ -144,9 +144,12 @@ class Lexicon:
     # Every word that appears on a side of an opposition, by (pair name, side): used to widen
     # retrieval. Matches of `opposites` carry the same (pair name, side) as their value.
     opposite_sides: dict[tuple[str, int], tuple[tuple[str, ...], ...]] = field(default_factory=dict)
-    # Implicit negations that, with a date or a duration and no object, put off rather than
-    # refuse ("repoussée de six mois"), and the words that name a duration.
+    # Implicit negations that put off rather than refuse when a date follows one of
+    # `postponed_to` or a duration one of `postponed_by` ("repoussé de deux semaines, au 3 mai"),
+    # and the words that name a duration.
     postponing_verbs: frozenset[str] = frozenset()
+    postponed_to: frozenset[str] = frozenset()
+    postponed_by: frozenset[str] = frozenset()
     durations: frozenset[str] = frozenset()
 
     def opposite_terms(self, match: Match) -> tuple[tuple[str, ...], ...]:
@@ -338,6 +341,8 @@ def compile_lexicon(data: dict, lang: str) -> Lexicon:
         allegation_verbs=frozenset(fold(w) for w in data.get("allegation_verbs", [])),
         opposite_sides=sides,
         postponing_verbs=frozenset(fold(w) for w in data.get("postponing_verbs", [])),
+        postponed_to=frozenset(fold(w) for w in data.get("postponed_to", [])),
+        postponed_by=frozenset(fold(w) for w in data.get("postponed_by", [])),
         durations=frozenset(fold(w) for w in data.get("durations", [])),
     )
 

@@ -33,8 +33,9 @@ class Quantity:
     # The bound leaves the figure out: "more than 8" (not "at least 8"), "below 8".
     strict: bool = False
     # The bound's or approximation's words as written ("more than", "environ"; folded where
-    # folding the text around them changed its length).
+    # folding the text around them changed its length), and where they start in the text.
     bound_words: str = ""
+    bound_start: int = -1
 
     @property
     def written(self) -> str:
@@ -95,10 +96,15 @@ def _patterns():
     long_scales = [s for s in scales if len(s) > 1]
     short_scales = [s for s in scales if len(s) == 1 or s in ("bn", "mn", "md", "mds")]
     bounds = data.get("bounds", {})
-    bound = re.compile(rf"(?<![\w'])(?:(?P<above>{alt(fold(w) for w in bounds.get('above', []))})"
-                       rf"|(?P<below>{alt(fold(w) for w in bounds.get('below', []))})"
-                       rf"|(?P<about>{alt(fold(w) for w in bounds.get('about', []))}))"
-                       rf"(?:\s+(?:{alt(fold(w) for w in bounds.get('determiners', []))}))?\s*$")
+    determiner = rf"(?:\s+(?:{alt(fold(w) for w in bounds.get('determiners', []))}))?"
+
+    def kind(name: str) -> str:
+        # A comparison ("less than", "moins que") may take a determiner before its figure.
+        words = sorted((fold(w) for w in bounds.get(name, [])), key=len, reverse=True)
+        return "|".join(re.escape(w) + (determiner if w.endswith((" than", " que")) else "") for w in words)
+
+    bound = re.compile(rf"(?<![\w'])(?:(?P<above>{kind('above')})|(?P<below>{kind('below')})"
+                       rf"|(?P<about>{kind('about')}))\s*$")
     pattern = re.compile(
         rf"(?P<prefix>(?:{alt(symbol_units)})\s?)?"
         rf"(?<![\w.,])(?P<low>{number})"
@@ -108,7 +114,16 @@ def _patterns():
         rf"(?:\s+(?:de\s+|d'|of\s+(?:the\s+)?)?(?P<noun>[^\W\d_]{{3,}}))?",
         re.IGNORECASE)
     inclusive = frozenset(fold(w) for w in bounds.get("inclusive", []))
-    return pattern, words, scales, units, bound, float(data.get("about_margin", 0.1)), inclusive
+    determiners = re.compile(rf"{determiner}$")
+    return pattern, words, scales, units, bound, float(data.get("about_margin", 0.1)), inclusive, determiners
+
+
+def _unfolded_offset(text: str, folded_offset: int) -> int:
+    """Where in `text` its folded form's `folded_offset` falls (folding drops combining marks)."""
+    for i in range(len(text) + 1):
+        if len(fold(text[:i])) >= folded_offset:
+            return i
+    return len(text)
 
 
 @functools.cache
@@ -133,7 +148,7 @@ def _number(text: str, words: dict[str, float]) -> float | None:
 
 def find_quantities(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Quantity]:
     """Quantities in `text`; spans in `skip` (dates, typically) are not numbers."""
-    pattern, words, scales, units, bound, margin, inclusive = _patterns()
+    pattern, words, scales, units, bound, margin, inclusive, determiners = _patterns()
     found: list[Quantity] = []
     for match in pattern.finditer(text):
         start, end = match.span("low")
@@ -169,9 +184,14 @@ def find_quantities(text: str, *, skip: list[tuple[int, int]] = ()) -> list[Quan
         folded = fold(window)
         before = bound.search(folded)
         kind = next((k for k in ("above", "below", "about") if before and before[k]), None)
-        strict = kind in ("above", "below") and before[kind].strip() not in inclusive
-        bound_words = "" if kind is None else \
-            window[before.start(kind):before.end(kind)] if len(folded) == len(window) else before[kind]
+        strict = kind in ("above", "below") and determiners.sub("", before[kind].strip()) not in inclusive
+        bound_words, bound_start = "", -1
+        if kind is not None:
+            # Offsets in the folded window are the text's, unless folding changed its length.
+            at = before.start(kind) if len(folded) == len(window) else _unfolded_offset(window, before.start(kind))
+            bound_start = max(0, start - 30) + at
+            bound_words = text[bound_start:bound_start + len(before[kind].rstrip())] \
+                if len(folded) == len(window) else before[kind].strip()
         found.append(Quantity(value, top, unit, start, stop, text[start:stop], noun, kind,
-                              margin if kind == "about" else 0.0, strict, bound_words.strip()))
+                              margin if kind == "about" else 0.0, strict, bound_words.strip(), bound_start))
     return found

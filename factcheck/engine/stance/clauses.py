@@ -95,7 +95,7 @@ def negation(analysis: Analysis, lex: Lexicon, *, skip: frozenset[int] = frozens
         if analysis.parsed:
             governed = subtree(analysis, verb, skip_deps=SUBJECT_DEPS, children=children) - set(range(m.start, m.end))
             if tokens[verb].keys & lex.postponing_verbs and _put_off(analysis, verb, governed, lex):
-                continue  # "la fusion a été repoussée de six mois": postponed, not refused
+                continue  # "le vote a été repoussé de deux semaines": put off, not refused
             head = tokens[verb].head
             if tokens[verb].dep in RELATIVE_DEPS and 0 <= head != verb:
                 # "a merger, which the company refuses": what is refused is the antecedent.
@@ -109,13 +109,19 @@ def negation(analysis: Analysis, lex: Lexicon, *, skip: frozenset[int] = frozens
 
 
 def _put_off(analysis: Analysis, verb: int, governed: set[int], lex: Lexicon) -> bool:
-    """The verb has no object or clause of its own, and what it governs holds a date or a
-    duration: it moves something in time ("repoussée au 1er juillet")."""
+    """What the verb governs moves something in time: a date after "au"/"to", a duration after
+    "de"/"by" ("repoussé de deux semaines, au 3 mai") - not a date that says when ("lors de la
+    séance du 3 mai")."""
     tokens = analysis.tokens
-    if any(tokens[k].head == verb and tokens[k].dep in OBJECT_DEPS + COMPLEMENT_DEPS for k in governed):
-        return False
-    dated = {k for k in governed for d in analysis.dates if d.start <= tokens[k].start < d.end}
-    return bool(dated) or any(tokens[k].keys & lex.durations for k in governed)
+    starts = {k for k in governed for d in analysis.dates if tokens[k].start == d.start}
+    if any(k > 0 and tokens[k - 1].keys & lex.postponed_to for k in starts):
+        return True
+    for k in governed:
+        if tokens[k].keys & lex.durations:
+            # "de deux semaines", "by two weeks": the preposition a few words before the unit.
+            if any(tokens[i].keys & lex.postponed_by for i in range(max(0, k - 3), k)):
+                return True
+    return False
 
 
 def _window(analysis: Analysis, at: int, contrast: set[int]) -> set[int]:
@@ -135,7 +141,7 @@ def _window(analysis: Analysis, at: int, contrast: set[int]) -> set[int]:
 def polar_sides(analysis: Analysis, lex: Lexicon, negated_heads: frozenset[int]) -> list[tuple[Match, int]]:
     """Opposites-lexicon matches with their effective side: flipped when the term itself is
     what a negation negates ("not a non-profit"), not when it merely sits in a negated clause.
-    The words that bound a figure ("at least six weeks", "more than 40") are no polar terms:
+    The words that bound a figure ("at least ten days", "more than 40") are no polar terms:
     the figures are compared as quantities, and "at least" says nothing of "less"."""
     found = []
     bounding = bound_tokens(analysis)
@@ -150,13 +156,7 @@ def polar_sides(analysis: Analysis, lex: Lexicon, negated_heads: frozenset[int])
 
 def bound_tokens(analysis: Analysis) -> frozenset[int]:
     """The tokens of the words that bound or round a figure ("at least", "plus de", "about")."""
-    spans = []
-    for quantity in analysis.quantities:
-        if quantity.bound_words:
-            # The bound ends just before the figure, or before a determiner there ("moins que les").
-            start = analysis.text.rfind(quantity.bound_words, max(0, quantity.start - 40), quantity.start)
-            if start >= 0:
-                spans.append((start, start + len(quantity.bound_words)))
+    spans = [(q.bound_start, q.start) for q in analysis.quantities if q.bound_words and q.bound_start >= 0]
     return frozenset(i for i, t in enumerate(analysis.tokens) if any(s <= t.start < e for s, e in spans))
 
 
@@ -242,27 +242,33 @@ def modal_word(claim: Analysis, evidence: Analysis, pairs: list[tuple[int, int]]
     """The word that makes the sentence's matching predicate a wish or a possibility
     ("I want the board to accept") when the claim states a fact. A verb of wanting whose
     object is what matches ("the union demanded a pay rise") counts unless the sentence also
-    states a matching predicate as a fact ("he proposes a merger, which the company refuses")."""
+    states a matching predicate as a fact, outside what is wanted or in a relative clause of
+    its own ("he proposes a merger, which the company refuses")."""
     if any(t.keys & claim_lex.modals for t in claim.tokens):
         return None
-    wanted, stated = None, False
+    tokens = evidence.tokens
+    wanted: list[tuple[str, int]] = []  # (the verb of wanting, the object it governs)
+    plain: list[int] = []  # matched predicates under no verb of wanting
     for _, j in pairs:
         objects: list[int] = []
         if evidence.parsed:
             # Climb through complement clauses only ("want [the board to accept]"); a relative
             # clause ("a merger, which the company refuses") is a fact of its own.
-            governors = []
+            governors, controlled = [], {j}
             node = j
             for _ in range(3):
-                head = evidence.tokens[node].head
-                if head < 0 or head == node or evidence.tokens[node].dep not in COMPLEMENT_DEPS:
+                head = tokens[node].head
+                dep = tokens[node].dep
+                if head < 0 or head == node or dep not in COMPLEMENT_DEPS:
                     break
                 governors.append(head)
+                if dep == "xcomp" and node in controlled:
+                    controlled.add(head)  # one verb group: "would like to hire", "could try to sell"
                 node = head
-            # The auxiliaries of the predicate and of what it climbed to ("would like to hire").
-            heads = {j, *governors}
-            governors += [k for k, t in enumerate(evidence.tokens)
-                          if t.head in heads and t.dep in ("aux", "mark") and k not in heads]
+            # The auxiliaries of the predicate and of the verbs it is the infinitive of - not of a
+            # verb it is the clause of ("I can confirm that they hired" states the hiring).
+            governors += [k for k, t in enumerate(tokens)
+                          if t.head in controlled and t.dep in ("aux", "mark") and k not in controlled]
             objects = _object_governors(evidence, node)
         else:
             governors = list(range(max(0, j - 4), j))
@@ -271,10 +277,15 @@ def modal_word(claim: Analysis, evidence: Analysis, pairs: list[tuple[int, int]]
             return word
         word = _modal_among(evidence, objects, lex)
         if word:
-            wanted = wanted or word
-        elif is_predicate(evidence.tokens[j]):
-            stated = True
-    return None if stated else wanted
+            wanted.append((word, node))
+        elif is_predicate(tokens[j]):
+            plain.append(j)
+    if not wanted:
+        return None
+    inside = set().union(*(subtree(evidence, obj) for _, obj in wanted))
+    if any(j not in inside or tokens[j].dep in RELATIVE_DEPS for j in plain):
+        return None
+    return wanted[0][0]
 
 
 def _modal_among(evidence: Analysis, governors: list[int], lex: Lexicon) -> str | None:

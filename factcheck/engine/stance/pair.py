@@ -184,7 +184,7 @@ class Pair:
             # was wished for - every shared word but the name of who wished it.
             holder = {i for e in claim.entities if e.canonical == self.reading.attitude_holder
                       for i in range(e.start, e.end)}
-            # Not an attributive adjective ("because of the new ferry"): what is wished or said
+            # Not an attributive adjective ("because of the new plant"): what is wished or said
             # is not denied by its modifiers.
             return [(i, j) for i, j in self.aligned if i not in holder
                     and not (claim.tokens[i].pos == "ADJ" and claim.tokens[i].dep in clauses.ATTRIBUTIVE_DEPS)]

@@ -21,13 +21,13 @@ def dates(pair: Pair) -> Finding:
     for mention in pair.reading.dates:
         if any(date_fits(mention, d) for d in evidence_dates):
             values["date_match"] = 1.0
-        elif pair.same_event > 0 and dated_elsewhere(pair) and figures_differ(pair):
-            # Another figure for another date is a figure of another time: "a deficit of 4.2
-            # million in 2022" neither confirms nor denies 2023's (and the entailment model,
+        elif pair.same_event > 0 and (period := other_period(pair)) and figures_differ(pair):
+            # Another figure for another period is a figure of another time: "a loss of 2.5
+            # million in 2020" neither confirms nor denies 2021's (and the entailment model,
             # which reads two figures that differ as a denial, is set aside: entailment_vetoes).
             values["other_time"] = 1.0
             return Finding(values, (f"another time: the claim's figure is for “{mention.text}”, the "
-                                    f"sentence's for {evidence_dates[0].iso}",))
+                                    f"sentence's for {period.iso}",))
         elif pair.same_event > 0:
             values["date_mismatch"] = pair.same_event
             return Finding(values, (f"dates differ: the claim says “{mention.text}”, the sentence "
@@ -43,11 +43,22 @@ def sentence_dates(pair: Pair) -> list[PartialDate]:
     return found
 
 
-def dated_elsewhere(pair: Pair) -> bool:
-    """The claim gives a date and the sentence's dates fit none of it."""
-    found = sentence_dates(pair)
-    return bool(pair.reading.dates and found) and not any(
-        date_fits(mention, d) for mention in pair.reading.dates for d in found)
+# Coarse to fine: a sentence's date no finer than the claim's can be the period of a figure.
+_PRECISION = {"year": 0, "month": 1, "day": 2, "time": 3}
+
+
+def other_period(pair: Pair) -> PartialDate | None:
+    """The period the sentence writes for what it says, when the claim gives a date it does not
+    fit: a date written in the sentence (not the date it was written), no finer than the
+    claim's ("in 2022" against "in 2023"; "on 3 March 2024" is more often when a figure was
+    given than the period it covers) unless it opens or closes a period ("from 1 January")."""
+    written = pair.analysis.dates
+    claimed = pair.reading.dates
+    if not (claimed and written) or any(date_fits(m, d.date) for m in claimed for d in written):
+        return None
+    coarsest = min(_PRECISION.get(m.date.precision, 3) for m in claimed)
+    return next((d.date for d in written if _PRECISION.get(d.date.precision, 3) <= coarsest
+                 or d.relation in ("since", "until")), None)
 
 
 def figures_differ(pair: Pair) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from factcheck.engine.stance.features import Finding
-from factcheck.engine.stance.features.dates import dated_elsewhere
+from factcheck.engine.stance.features.dates import other_period
 from factcheck.engine.stance.pair import Pair
 
 NAMES = ("num_mismatch", "num_match", "num_unverified")
@@ -19,8 +19,8 @@ def numbers(pair: Pair) -> Finding:
             continue
         if any(q.agrees(e) for e in comparable):
             values["num_match"] = 1.0
-        elif pair.same_event > 0 and dated_elsewhere(pair):
-            # Another figure for another date is a figure of another time (see dates).
+        elif pair.same_event > 0 and other_period(pair):
+            # Another figure for another period is a figure of another time (see dates).
             values["num_unverified"] = 1.0
         elif pair.same_event > 0:
             values["num_mismatch"] = pair.same_event

@@ -42,11 +42,15 @@ def reports_words_of(pair: Pair, holder: str) -> bool:
     """The sentence names `holder` beside a word of saying or wanting, verb or noun ("Jane Roe's
     suggestion", "a proposal by Roe"): a report of their words, which speaks to what they said."""
     lexicon = pair.lexicon
-    words = lexicon.attitude_verbs | lexicon.reporting_verbs | claim_saying_words(pair)
+    words = lexicon.attitude_verbs | lexicon.reporting_verbs
     stems = {w[:6] for w in words if len(w) >= 6}
     analysis = pair.analysis
+    # The claim's own verb in other words counts as a verb ("committed to"), never as a noun:
+    # a synonym list mixes senses ("want": "lack", "absence").
+    synonyms = claim_saying_words(pair)
     saying = [i for i, t in enumerate(analysis.tokens)
-              if t.keys & words or any(len(k) >= 6 and k[:6] in stems for k in t.keys)]
+              if t.keys & words or any(len(k) >= 6 and k[:6] in stems for k in t.keys)
+              or (t.keys & synonyms and (t.pos == "VERB" or not analysis.parsed))]
     if not saying:
         return False
     named = [e for e in analysis.entities if pair.same_entity(e.canonical or e.text, holder)]
@@ -62,7 +66,8 @@ def claim_saying_words(pair: Pair) -> frozenset[str]:
     reading = pair.reading
     lexicon = reading.lexicon
     saying = lexicon.attitude_verbs | lexicon.reporting_verbs
-    verbs = [t.keys for t in reading.full.tokens if fold(t.lemma) in saying or t.keys & saying]
+    verbs = [t.keys for t in reading.full.tokens if (fold(t.lemma) in saying or t.keys & saying)
+             and (t.pos == "VERB" or not reading.full.parsed)]
     if not verbs:
         return frozenset()
     table = reading.lexicons.glossary(reading.lang, pair.analysis.lang)
