@@ -56,6 +56,8 @@ def test_dates_spans_compare_by_precision():
     ("before 20 September 2017", "2017-09-20", "before"),
     ("Le 14 novembre 2024, il a porté plainte.", "2024-11-14", "in"),
     ("the 2019-03-04 meeting", "2019-03-04", None),
+    ("Les tarifs changent à compter du 1er janvier 2024.", "2024-01-01", "since"),
+    ("à partir du 3 mai 2024", "2024-05-03", "since"),
 ])
 def test_dates_found_in_sentences_with_their_relation(text, iso, relation):
     mentions = find_dates(text)
