@@ -30,7 +30,7 @@ from factcheck.config import Settings
 from factcheck.text.dates import DateMention, PartialDate, dates_in, find_dates
 from factcheck.text.aliases import Aliases
 from factcheck.text.folding import fold
-from factcheck.text.stopwords import spacy_stop_words
+from factcheck.text.stopwords import folded_stop_words as _stop_words
 from factcheck.model import Analysis, Document, EntitySpan, Neighbourhood, Sentence, Token
 from factcheck.text.quantities import Quantity, find_quantities
 
@@ -56,11 +56,6 @@ MEMO_SIZE = 20_000
 class AnalysisCache(Protocol):
     def get_analyses(self, keys: list[str]) -> dict[str, str]: ...
     def put_analyses(self, items: dict[str, str]) -> None: ...
-
-
-@functools.cache
-def _stop_words(lang: str) -> frozenset[str]:
-    return frozenset(fold(w) for w in spacy_stop_words(lang))
 
 
 @functools.cache

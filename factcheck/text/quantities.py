@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from factcheck.text.folding import fold
 from factcheck.text.lexicon import load_data
-from factcheck.text.stopwords import spacy_stop_words
+from factcheck.text.stopwords import folded_stop_words
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,7 @@ def _unfolded_offset(text: str, folded_offset: int) -> int:
 
 @functools.cache
 def _stop_words() -> frozenset[str]:
-    return frozenset(fold(w) for w in spacy_stop_words("en") | spacy_stop_words("fr"))
+    return folded_stop_words("en") | folded_stop_words("fr")
 
 
 def _number(text: str, words: dict[str, float]) -> float | None:

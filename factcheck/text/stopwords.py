@@ -8,6 +8,8 @@ from pathlib import Path
 
 import spacy
 
+from factcheck.text.folding import fold
+
 
 @functools.cache
 def spacy_stop_words(lang: str) -> frozenset[str]:
@@ -29,3 +31,9 @@ def spacy_stop_words(lang: str) -> frozenset[str]:
         return frozenset(spacy.util.get_lang_class(lang).Defaults.stop_words)
     except Exception:  # noqa: BLE001 - an unknown language code: no stop words
         return frozenset()
+
+
+@functools.cache
+def folded_stop_words(lang: str) -> frozenset[str]:
+    """The same words folded (lower case, no accents), as index keys are."""
+    return frozenset(fold(w) for w in spacy_stop_words(lang))

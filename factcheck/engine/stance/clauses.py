@@ -22,7 +22,6 @@ RELATIVE_DEPS = ("relcl", "acl:relcl")
 CONTROLLED_DEPS = ("xcomp", "conj", "advcl", "acl", "ccomp")
 COMPLEMENT_DEPS = ("xcomp", "ccomp", "csubj")
 OBJECT_DEPS = ("dobj", "obj")
-RELATIVE_DEPS = ("relcl", "acl:relcl")
 BREAKS = frozenset({",", ";", ".", ":", "!", "?"})
 PREDICATE_POS = frozenset({"VERB", "ADJ", "AUX"})
 # An adjective that modifies a noun ("the new vessel") describes a thing; it is not what the

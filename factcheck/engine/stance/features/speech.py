@@ -9,7 +9,7 @@ import re
 from factcheck.engine.stance.features import Finding
 from factcheck.engine.stance.pair import Pair
 from factcheck.text.folding import fold
-from factcheck.text.stopwords import spacy_stop_words
+from factcheck.text.stopwords import folded_stop_words
 
 NAMES = ("speaker_match", "speaker_reported", "speaker_other", "reported")
 QUOTE_MARKS = re.compile(r"[«»“”\"„]")
@@ -71,7 +71,7 @@ def claim_saying_words(pair: Pair) -> frozenset[str]:
     if not verbs:
         return frozenset()
     table = reading.lexicons.glossary(reading.lang, pair.analysis.lang)
-    stop = spacy_stop_words(pair.analysis.lang)
+    stop = folded_stop_words(pair.analysis.lang)
     found = set()
     for keys in verbs:
         for match in table.find([keys]):
